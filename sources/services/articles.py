@@ -1,0 +1,86 @@
+"""Writes for sources and articles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from sources.models import Article, Source
+from sources.text import content_hash
+
+# Query parameters that identify a campaign or a click, never the page.
+_TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid"}
+_TRACKING_PREFIXES = ("utm_", "_ga", "_hs")
+
+
+class ArticleError(Exception):
+    """An article cannot be stored as given; the message names the input at fault."""
+
+
+def canonical_url(url: str) -> str:
+    """Return `url` without fragment, tracking parameters, default port or case noise in host."""
+    url = url.strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ArticleError(f"not an http(s) URL: {url!r}") from None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port != {"http": 80, "https": 443}[parts.scheme.lower()]:
+        host = f"{host}:{parts.port}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in _TRACKING_PARAMS and not key.lower().startswith(_TRACKING_PREFIXES)
+    ]
+    return urlunsplit((parts.scheme.lower(), host, parts.path or "/", urlencode(query), ""))
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    article: Article
+    created: bool
+    duplicate_of: Article | None
+
+
+@transaction.atomic
+def article_create(
+    *,
+    source: Source,
+    url: str,
+    body: str,
+    title: str = "",
+    language: str = "",
+    author: str = "",
+    published_at: datetime | None = None,
+    status: str = Article.Status.PENDING,
+) -> ArticleResult:
+    """Store an article once: a known URL returns the stored row, known text is a duplicate."""
+    if not body.strip():
+        raise ArticleError(f"article {url!r} has an empty body")
+    url = canonical_url(url)
+    existing = Article.objects.filter(url=url).first()
+    if existing is not None:
+        return ArticleResult(article=existing, created=False, duplicate_of=existing.duplicate_of)
+    digest = content_hash(body)
+    original = Article.objects.filter(content_hash=digest, duplicate_of__isnull=True).first()
+    article = Article(
+        source=source,
+        url=url,
+        title=title,
+        body=body,
+        language=language,
+        author=author,
+        published_at=published_at,
+        content_hash=digest,
+        duplicate_of=original,
+        status=status,
+    )
+    article.full_clean(exclude=["content_hash"], validate_unique=False)
+    article.save()
+    return ArticleResult(article=article, created=True, duplicate_of=original)
