@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -10,6 +12,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from sources.models import Article, country_constraint, language_constraint, language_field
+from sources.search import search_document
 from sources.text import normalise
 
 
@@ -83,6 +86,17 @@ class SpeakerAlias(models.Model):
         super().save(*args, **kwargs)
 
 
+class StatementManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        # Ingestion may write statements in bulk, which skips save(): fill the search
+        # document here too, so no statement is ever missing from search.
+        objs = list(objs)
+        for obj in objs:
+            if obj.search_document is None:
+                obj.search_document = obj.build_search_document()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Statement(models.Model):
     class Kind(models.TextChoices):
         QUOTE = "quote", "Direct quote"
@@ -101,6 +115,11 @@ class Statement(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REPORTED)
     said_on = models.DateField(null=True, blank=True, help_text="When it was said, if known")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The statement's words and its article's title, normalised by sources.text (see
+    # sources/search.py); written on save and bulk_create, never by hand.
+    search_document = SearchVectorField(null=True, editable=False)
+
+    objects = StatementManager()
 
     class Meta:
         ordering = ["article", "start"]
@@ -122,10 +141,29 @@ class Statement(models.Model):
             models.Index(fields=["speaker", "said_on"], name="statement_speaker_said_idx"),
             # Search and reports filtered by date.
             models.Index(fields=["said_on"], name="statement_said_on_idx"),
+            # Full-text search: `search_document @@ tsquery` in statement_list and the admin.
+            GinIndex(fields=["search_document"], name="statement_search_gin"),
+            # Search results and the admin list, newest first: ORDER BY said_on DESC NULLS
+            # LAST, id DESC LIMIT n walks this index instead of sorting every match.
+            models.Index(
+                F("said_on").desc(nulls_last=True),
+                F("id").desc(),
+                name="statement_said_desc_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.speaker}: {self.text[:60]}"
+
+    def build_search_document(self) -> str:
+        return search_document(self.text, self.article.title if self.article_id else "")
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_document = self.build_search_document()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_document"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.article_id is not None and self.start is not None and self.end is not None:
@@ -299,3 +337,45 @@ class ClaimLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement} — {self.get_stance_display()} — {self.claim}"
+
+
+class ExportRun(models.Model):
+    """One CSV export: who asked for what, how many rows went out, and how it ended."""
+
+    class Kind(models.TextChoices):
+        STATEMENTS = "statements", "Statements"
+        CLAIMS = "claims", "Claims"
+        SUGGESTIONS = "suggestions", "Suggestions"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for exports from the shell",
+    )
+    filters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    rows = models.PositiveBigIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="running") | Q(finished_at__isnull=False),
+                name="exportrun_finished_has_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} export {self.started_at:%Y-%m-%d %H:%M} ({self.status})"

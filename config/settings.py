@@ -96,6 +96,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Editors sign in through the admin's login page; the search pages send them there.
+LOGIN_URL = "admin:login"
+
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(

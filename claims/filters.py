@@ -1,0 +1,148 @@
+"""FilterSets for the search page, the claims report, the exports and the admin.
+
+Every filter is a URL parameter, so a search can be bookmarked, shared and exported as is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchRank
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from claims.models import Claim, ClaimLink, Stance, Statement, Suggestion
+from sources.models import Source
+from sources.search import TsQuery, search_query
+
+# The languages Claimledger follows; the filter offers these rather than scanning a million
+# statements for their distinct languages.
+LANGUAGE_CHOICES = [
+    ("ur", "Urdu"),
+    ("fa", "Persian"),
+    ("ar", "Arabic"),
+    ("en", "English"),
+    ("az", "Azerbaijani"),
+    ("ru", "Russian"),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class StatementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Search",
+        widget=forms.TextInput(attrs={"dir": "auto", "type": "search"}),
+        help_text='All words must appear; "quoted words" as a phrase; -word excludes.',
+    )
+    speaker = django_filters.NumberFilter(field_name="speaker_id", label="Speaker id")
+    claim = django_filters.NumberFilter(method="filter_link", label="Claim id")
+    stance = django_filters.ChoiceFilter(choices=Stance.choices, method="filter_link")
+    outlet = django_filters.ModelChoiceFilter(
+        field_name="article__source", queryset=Source.objects.only("id", "name"), label="Outlet"
+    )
+    country = django_filters.CharFilter(
+        field_name="article__source__country",
+        label="Outlet country",
+        widget=forms.TextInput(attrs={"size": 3, "placeholder": "IR"}),
+        method="filter_country",
+    )
+    language = django_filters.ChoiceFilter(choices=LANGUAGE_CHOICES)
+    kind = django_filters.ChoiceFilter(choices=Statement.Kind.choices)
+    said_on = django_filters.DateFromToRangeFilter(
+        label="Said between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    order = django_filters.ChoiceFilter(
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Relevance")],
+        method="filter_nothing",
+        empty_label=None,
+        label="Order",
+    )
+
+    class Meta:
+        model = Statement
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        parsed = search_query(value)
+        if not parsed:
+            return queryset
+        return queryset.filter(search_document=TsQuery(parsed.tsquery))
+
+    def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(article__source__country=value.strip().upper())
+
+    def filter_link(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        # Claim and stance must hold for the same link; filter_queryset applies both at once.
+        return queryset
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        link = link_condition(claim=data.get("claim"), stance=data.get("stance"))
+        if link is not None:
+            # EXISTS rather than a join: a statement with two matching links is listed once.
+            queryset = queryset.filter(
+                Exists(ClaimLink.objects.filter(link, statement=OuterRef("pk")))
+            )
+        parsed = search_query(data.get("q") or "")
+        order = data.get("order") or "newest"
+        if order == "relevance" and parsed:
+            rank = SearchRank(F("search_document"), TsQuery(parsed.tsquery))
+            return queryset.annotate(rank=rank).order_by("-rank", "-id")
+        if order == "oldest":
+            return queryset.order_by(F("said_on").asc(nulls_last=True), "id")
+        return queryset.order_by(F("said_on").desc(nulls_last=True), "-id")
+
+
+def link_condition(*, claim: Any = None, stance: str | None = None) -> Q | None:
+    """The condition on ClaimLink that claim/stance filters mean, or None without them."""
+    condition = Q()
+    if claim not in (None, ""):
+        condition &= Q(claim_id=int(claim))
+    if stance:
+        condition &= Q(stance=stance)
+    return condition if condition else None
+
+
+class ClaimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_text", label="Text", widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    status = django_filters.ChoiceFilter(choices=Claim.Status.choices)
+    language = django_filters.ChoiceFilter(choices=LANGUAGE_CHOICES)
+    first_seen_at = django_filters.DateFromToRangeFilter(
+        label="First seen between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(text__icontains=value) | Q(gloss_en__icontains=value) | Q(external_id=value)
+        )
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Suggestion.Status.choices)
+    suggested_stance = django_filters.ChoiceFilter(choices=Stance.choices)
+    claim = django_filters.NumberFilter(field_name="claim_id")
+    method = django_filters.CharFilter()
+    created_at = django_filters.DateFromToRangeFilter(
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Suggestion
+        fields: list[str] = []

@@ -1,0 +1,123 @@
+"""Reads: statements, claims and suggestions as the search page, reports and exports see them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
+from claims.models import Claim, ClaimLink, ClaimVariant, Speaker, Stance, Statement, Suggestion
+
+
+class InvalidFilters(Exception):
+    """Filters that do not validate; `errors` maps each offending parameter to its message."""
+
+    def __init__(self, errors: Mapping[str, Any]) -> None:
+        self.errors = errors
+        names = ", ".join(f"{name}: {' '.join(map(str, msgs))}" for name, msgs in errors.items())
+        super().__init__(f"invalid filters: {names}")
+
+
+def _apply(filterset: Any) -> QuerySet:
+    if not filterset.is_valid():
+        raise InvalidFilters(filterset.errors)
+    return filterset.qs
+
+
+def statement_list(*, filters: Mapping[str, Any] | StatementFilter) -> QuerySet[Statement]:
+    """Statements matching `filters` (the search page's URL parameters), newest first.
+
+    Pass a bound StatementFilter to reuse one the view already holds for its form.
+    """
+    if not isinstance(filters, StatementFilter):
+        filters = StatementFilter(data=filters)
+    filters.queryset = Statement.objects.select_related("speaker", "article__source")
+    return _apply(filters)
+
+
+def claim_list(*, filters: Mapping[str, Any] | ClaimFilter) -> QuerySet[Claim]:
+    """Claims matching `filters`, each with its count of linked statements per stance."""
+    if not isinstance(filters, ClaimFilter):
+        filters = ClaimFilter(data=filters)
+    filters.queryset = Claim.objects.annotate(
+        statement_count=Count("links"),
+        asserts_count=Count("links", filter=Q(links__stance=Stance.ASSERTS)),
+        denies_count=Count("links", filter=Q(links__stance=Stance.DENIES)),
+        questions_count=Count("links", filter=Q(links__stance=Stance.QUESTIONS)),
+        mentions_count=Count("links", filter=Q(links__stance=Stance.MENTIONS)),
+    ).order_by("-first_seen_at", "-id")
+    return _apply(filters)
+
+
+def suggestion_list(*, filters: Mapping[str, Any] | SuggestionFilter) -> QuerySet[Suggestion]:
+    if not isinstance(filters, SuggestionFilter):
+        filters = SuggestionFilter(data=filters)
+    filters.queryset = Suggestion.objects.select_related(
+        "statement__speaker", "statement__article", "claim"
+    )
+    return _apply(filters)
+
+
+@dataclass
+class ClaimHistory:
+    """A speaker's statements about one claim, in time order, with their stances."""
+
+    claim: Claim
+    links: list[ClaimLink] = field(default_factory=list)
+
+    @property
+    def stances(self) -> list[str]:
+        return [link.stance for link in self.links]
+
+    @property
+    def reversed(self) -> bool:
+        """True when the speaker both asserted and denied the claim."""
+        return {Stance.ASSERTS, Stance.DENIES} <= set(self.stances)
+
+
+# A speaker page shows at most this many links; the rest are one export away.
+SPEAKER_LINK_LIMIT = 1000
+
+
+def speaker_history(*, speaker: Speaker) -> list[ClaimHistory]:
+    """The claims `speaker` spoke about, each with its links in time order, reversals first."""
+    links = (
+        ClaimLink.objects.filter(statement__speaker=speaker)
+        .select_related("claim", "statement__article__source")
+        .order_by("statement__said_on", "statement_id")[:SPEAKER_LINK_LIMIT]
+    )
+    histories: dict[int, ClaimHistory] = {}
+    for link in links:
+        histories.setdefault(link.claim_id, ClaimHistory(claim=link.claim)).links.append(link)
+    return sorted(
+        histories.values(),
+        key=lambda history: (not history.reversed, -len(history.links), history.claim.pk),
+    )
+
+
+def claim_detail(*, claim_id: int) -> Claim:
+    """A claim with its variants and topics, ready for its page."""
+    return (
+        Claim.objects.prefetch_related(
+            Prefetch("variants", queryset=ClaimVariant.objects.order_by("language", "id")),
+            "topics",
+        )
+        .annotate(statement_count=Count("links"))
+        .get(pk=claim_id)
+    )
+
+
+# A claim page's timeline shows at most this many statements; the export has them all.
+CLAIM_TIMELINE_LIMIT = 1000
+
+
+def claim_timeline(*, claim: Claim) -> QuerySet[ClaimLink]:
+    """The claim's links in the order their statements were made."""
+    return (
+        ClaimLink.objects.filter(claim=claim)
+        .select_related("statement__speaker", "statement__article__source")
+        .order_by("statement__said_on", "statement_id")[:CLAIM_TIMELINE_LIMIT]
+    )

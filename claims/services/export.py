@@ -1,0 +1,300 @@
+"""CSV exports of statements, claims and suggestions, streamed straight from PostgreSQL.
+
+The ORM builds the query (the same FilterSets as the pages), and PostgreSQL's own
+`COPY (query) TO STDOUT (FORMAT csv)` writes the rows: nothing is held in memory but one
+chunk, and Python never touches a row. Formula neutralisation happens in the query, so it
+is the same for every route (web, admin action, `manage.py export`).
+
+Format: UTF-8 with a byte-order mark (so spreadsheet programs read Urdu as Unicode), one
+header row, fields quoted only when they hold a comma, a quote or a line break, rows ending
+in LF, empty for no value, dates as YYYY-MM-DD, times as UTC ISO 8601 (2026-11-27T10:00:00Z).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import CharField, F, FilteredRelation, Func, Q, QuerySet, Value
+from django.utils import timezone
+
+from claims.filters import link_condition
+from claims.models import Claim, ExportRun, Statement, Suggestion
+
+BOM = "\ufeff".encode()
+CHUNK_BYTES = 256 * 1024
+
+STATEMENT_COLUMNS = [
+    "statement_id",
+    "said_on",
+    "speaker",
+    "speaker_role",
+    "source",
+    "article_url",
+    "language",
+    "kind",
+    "text",
+    "claim_id",
+    "claim",
+    "stance",
+    "link_status",
+    "link_origin",
+    "confirmed_at",
+]
+CLAIM_COLUMNS = [
+    "claim_id",
+    "external_id",
+    "text",
+    "language",
+    "status",
+    "first_seen",
+    "statements",
+    "asserts",
+    "denies",
+    "questions",
+    "mentions",
+    "gloss_en",
+]
+SUGGESTION_COLUMNS = [
+    "suggestion_id",
+    "created_at",
+    "statement_id",
+    "article_url",
+    "speaker",
+    "language",
+    "text",
+    "claim_id",
+    "claim",
+    "score",
+    "suggested_stance",
+    "status",
+    "method",
+    "reviewed_at",
+]
+
+# What a user must be allowed to view (Django model permissions) to export each kind.
+REQUIRED_PERMISSIONS = {
+    ExportRun.Kind.STATEMENTS: ["claims.view_statement"],
+    ExportRun.Kind.CLAIMS: ["claims.view_claim"],
+    ExportRun.Kind.SUGGESTIONS: ["claims.view_suggestion", "claims.view_statement"],
+}
+# Claim columns of a statements export are filled only for users who may see links and claims.
+LINK_PERMISSIONS = ["claims.view_claimlink", "claims.view_claim"]
+
+
+class ExportError(Exception):
+    """An export cannot run as asked; the message names the kind, user or filter at fault."""
+
+
+class Neutralised(Func):
+    """A text cell safe to open in a spreadsheet (OWASP's CSV injection rule).
+
+    A cell starting with = + - @, tab or carriage return is read as a formula by Excel,
+    LibreOffice and Google Sheets; a leading apostrophe makes it text. An empty string
+    becomes NULL, so "no value" is written the same way (an empty field) in every column.
+    """
+
+    template = (
+        "CASE WHEN left(%(expressions)s, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+        "THEN '''' || %(expressions)s ELSE NULLIF(%(expressions)s, '') END"
+    )
+    output_field = CharField()
+
+
+class IsoDate(Func):
+    template = "to_char(%(expressions)s, 'YYYY-MM-DD')"
+    output_field = CharField()
+
+
+class IsoUtc(Func):
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    output_field = CharField()
+
+
+def _cell(column: str) -> Neutralised:
+    # The column is named twice in the CASE; only plain columns (no parameters) may go in.
+    return Neutralised(F(column))
+
+
+def export_allowed(*, user: Any, kind: str) -> bool:
+    if user is None:  # the shell: whoever runs manage.py has the database already
+        return True
+    return user.is_active and user.has_perms(REQUIRED_PERMISSIONS[kind])
+
+
+def statements_rows(
+    *, statements: QuerySet[Statement], user: Any = None, claim: Any = None, stance: str = ""
+) -> QuerySet:
+    """One row per statement–claim link, and one with empty claim columns for an unlinked one.
+
+    With a claim or stance filter only the links that match it are listed, so a claim's
+    export holds that claim's rows, not every other claim its statements touch.
+    """
+    show_links = user is None or user.has_perms(LINK_PERMISSIONS)
+    rows = statements.order_by()
+    if show_links:
+        relation = "links"
+        condition = link_condition(claim=claim, stance=stance)
+        if condition is not None:
+            relation = "link"
+            rows = rows.annotate(
+                link=FilteredRelation(
+                    "links",
+                    condition=Q(*[(f"links__{key}", value) for key, value in condition.children]),
+                )
+            )
+        claim_columns: list[Any] = [
+            F(f"{relation}__claim_id"),
+            _cell(f"{relation}__claim__text"),
+            F(f"{relation}__stance"),
+            Func(
+                F(f"{relation}__id"),
+                template="CASE WHEN %(expressions)s IS NULL THEN NULL ELSE 'confirmed' END",
+                output_field=CharField(),
+            ),
+            F(f"{relation}__origin"),
+            IsoUtc(F(f"{relation}__confirmed_at")),
+        ]
+        order = ["id", f"{relation}__claim_id"]
+    else:
+        claim_columns = [Value(None, output_field=CharField())] * 6
+        order = ["id"]
+    return rows.values_list(
+        "id",
+        IsoDate(F("said_on")),
+        _cell("speaker__name"),
+        _cell("speaker_role"),
+        _cell("article__source__name"),
+        _cell("article__url"),
+        Func(F("language"), template="NULLIF(%(expressions)s, '')", output_field=CharField()),
+        "kind",
+        _cell("text"),
+        *claim_columns,
+    ).order_by(*order)
+
+
+def claims_rows(*, claims: QuerySet[Claim]) -> QuerySet:
+    """One row per claim with its statement counts (the queryset from `claim_list`)."""
+    return claims.values_list(
+        "id",
+        _cell("external_id"),
+        _cell("text"),
+        Func(F("language"), template="NULLIF(%(expressions)s, '')", output_field=CharField()),
+        "status",
+        IsoUtc(F("first_seen_at")),
+        "statement_count",
+        "asserts_count",
+        "denies_count",
+        "questions_count",
+        "mentions_count",
+        _cell("gloss_en"),
+    )
+
+
+def suggestions_rows(*, suggestions: QuerySet[Suggestion]) -> QuerySet:
+    return suggestions.values_list(
+        "id",
+        IsoUtc(F("created_at")),
+        "statement_id",
+        _cell("statement__article__url"),
+        _cell("statement__speaker__name"),
+        Func(
+            F("statement__language"),
+            template="NULLIF(%(expressions)s, '')",
+            output_field=CharField(),
+        ),
+        _cell("statement__text"),
+        "claim_id",
+        _cell("claim__text"),
+        "score",
+        "suggested_stance",
+        "status",
+        _cell("method"),
+        IsoUtc(F("reviewed_at")),
+    ).order_by("-created_at", "-id")
+
+
+def header_line(columns: list[str]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(columns)
+    return out.getvalue().encode()
+
+
+def copy_sql(rows: QuerySet) -> tuple[str, tuple[Any, ...]]:
+    """The `COPY ... TO STDOUT` statement for `rows`, with its parameters."""
+    sql, params = rows.query.sql_with_params()
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
+
+
+def csv_stream(
+    *,
+    kind: str,
+    rows: QuerySet,
+    columns: list[str],
+    user: Any = None,
+    filters: dict[str, Any] | None = None,
+    on_row_count: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
+    """Yield the CSV file in chunks of about CHUNK_BYTES; record the run as an ExportRun.
+
+    Permissions are checked before the first byte; the run row says how it ended, including
+    a client that went away mid-download.
+    """
+    if isinstance(user, AnonymousUser):
+        raise ExportError(f"{kind} export needs a signed-in user")
+    if not export_allowed(user=user, kind=kind):
+        raise ExportError(f"user {user.get_username()!r} may not view {kind}, so cannot export them")
+    sql, params = copy_sql(rows)
+    return _stream(
+        kind=kind,
+        sql=sql,
+        params=params,
+        header=header_line(columns),
+        user=user,
+        filters=filters or {},
+        on_row_count=on_row_count,
+    )
+
+
+def _stream(
+    *,
+    kind: str,
+    sql: str,
+    params: tuple[Any, ...],
+    header: bytes,
+    user: Any,
+    filters: dict[str, Any],
+    on_row_count: Callable[[int], None] | None,
+) -> Iterator[bytes]:
+    run = ExportRun.objects.create(kind=kind, user=user, filters=filters)
+    status, error, rows = ExportRun.Status.FAILED, "", 0
+    try:
+        buffer = bytearray(BOM + header)
+        with connection.cursor() as wrapper:
+            cursor = wrapper.cursor  # psycopg's own cursor: Django's wrapper has no copy()
+            with cursor.copy(sql, params) as copy:
+                for data in copy:
+                    buffer += data
+                    if len(buffer) >= CHUNK_BYTES:
+                        yield bytes(buffer)
+                        buffer.clear()
+            rows = max(cursor.rowcount, 0)
+        if buffer:
+            yield bytes(buffer)
+        status = ExportRun.Status.FINISHED
+    except GeneratorExit:
+        error = "the client stopped reading before the end"
+        raise
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        ExportRun.objects.filter(pk=run.pk).update(
+            status=status, rows=rows, error=error, finished_at=timezone.now()
+        )
+        if on_row_count is not None:
+            on_row_count(rows)

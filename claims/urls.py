@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from claims import views
+
+app_name = "claims"
+
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("speakers/<int:pk>/", views.speaker_page, name="speaker"),
+    path("claims/", views.claims_report, name="claims"),
+    path("claims/<int:pk>/", views.claim_page, name="claim"),
+    path("export/statements.csv", views.export_statements, name="export_statements"),
+    path("export/claims.csv", views.export_claims, name="export_claims"),
+    path("export/suggestions.csv", views.export_suggestions, name="export_suggestions"),
+]

@@ -1,0 +1,201 @@
+"""Editor-facing pages outside the admin: search, speaker and claim pages, CSV exports.
+
+Thin: each view checks permissions, calls a selector or the export service, and renders.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
+from claims.models import Claim, ClaimLink, ExportRun, Speaker, Stance
+from claims.selectors import (
+    InvalidFilters,
+    claim_detail,
+    claim_list,
+    claim_timeline,
+    speaker_history,
+    statement_list,
+    suggestion_list,
+)
+from claims.services import export
+from sources.search import search_query
+
+PAGE_SIZE = 25
+# Counting every match of a common word over a million statements costs more than the page;
+# past this many the page says "1,000+" and offers no later pages.
+COUNT_CAP = 1000
+CLAIMS_PAGE_SIZE = 50
+
+
+def _require(request: HttpRequest, *perms: str) -> None:
+    if not request.user.has_perms(perms):
+        raise PermissionDenied("You may not view these records.")
+
+
+def _page_number(request: HttpRequest, last: int | None = None) -> int:
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    return min(number, last) if last else number
+
+
+def _query_string(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    _require(request, "claims.view_statement")
+    filterset = StatementFilter(request.GET)
+    context = {"filter": filterset, "query_string": _query_string(request)}
+    try:
+        statements = statement_list(filters=filterset)
+    except InvalidFilters:
+        return render(request, "claims/search.html", context, status=400)
+    if request.user.has_perms(export.LINK_PERMISSIONS):
+        statements = statements.prefetch_related(
+            Prefetch("links", queryset=ClaimLink.objects.select_related("claim"))
+        )
+    total = statements.order_by()[: COUNT_CAP + 1].count()
+    last_page = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
+    number = _page_number(request, last_page)
+    offset = (number - 1) * PAGE_SIZE
+    rows = list(statements[offset : offset + PAGE_SIZE])
+    context.update(
+        statements=rows,
+        terms=search_query(filterset.form.cleaned_data.get("q") or "").terms,
+        total=min(total, COUNT_CAP),
+        total_capped=total > COUNT_CAP,
+        page=number,
+        previous_page=number - 1 if number > 1 else None,
+        next_page=number + 1 if number < last_page else None,
+        first_row=offset + 1,
+        last_row=offset + len(rows),
+    )
+    return render(request, "claims/search.html", context)
+
+
+@login_required
+def speaker_page(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "claims.view_speaker", "claims.view_statement", *export.LINK_PERMISSIONS)
+    speaker = get_object_or_404(Speaker.objects.prefetch_related("aliases"), pk=pk)
+    recent = statement_list(filters={"speaker": str(speaker.pk)})[:PAGE_SIZE]
+    return render(
+        request,
+        "claims/speaker.html",
+        {
+            "speaker": speaker,
+            "histories": speaker_history(speaker=speaker),
+            "recent": recent,
+            "export_query": f"speaker={speaker.pk}",
+        },
+    )
+
+
+@login_required
+def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "claims.view_claim", "claims.view_statement", "claims.view_claimlink")
+    try:
+        claim = claim_detail(claim_id=pk)
+    except Claim.DoesNotExist:
+        return render(request, "claims/not_found.html", {"what": f"claim {pk}"}, status=404)
+    timeline = list(claim_timeline(claim=claim))
+    by_stance = {stance: [] for stance in Stance.values}
+    for link in timeline:
+        by_stance[link.stance].append(link)
+    return render(
+        request,
+        "claims/claim.html",
+        {
+            "claim": claim,
+            "timeline": timeline,
+            "stance_counts": [
+                (label, len(by_stance[value])) for value, label in Stance.choices
+            ],
+            "export_query": f"claim={claim.pk}",
+        },
+    )
+
+
+@login_required
+def claims_report(request: HttpRequest) -> HttpResponse:
+    _require(request, "claims.view_claim")
+    filterset = ClaimFilter(request.GET)
+    context = {"filter": filterset, "query_string": _query_string(request)}
+    try:
+        claims = claim_list(filters=filterset)
+    except InvalidFilters:
+        return render(request, "claims/claims.html", context, status=400)
+    number = _page_number(request)
+    offset = (number - 1) * CLAIMS_PAGE_SIZE
+    rows = list(claims[offset : offset + CLAIMS_PAGE_SIZE + 1])
+    context.update(
+        claims=rows[:CLAIMS_PAGE_SIZE],
+        page=number,
+        previous_page=number - 1 if number > 1 else None,
+        next_page=number + 1 if len(rows) > CLAIMS_PAGE_SIZE else None,
+    )
+    return render(request, "claims/claims.html", context)
+
+
+def csv_response(stream, *, kind: str) -> StreamingHttpResponse:
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="claimledger-{kind}-{stamp}.csv"'
+    return response
+
+
+def _export(request: HttpRequest, kind: str, rows, columns: list[str]) -> StreamingHttpResponse:
+    try:
+        stream = export.csv_stream(
+            kind=kind, rows=rows, columns=columns, user=request.user, filters=dict(request.GET)
+        )
+    except export.ExportError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return csv_response(stream, kind=kind)
+
+
+@login_required
+def export_statements(request: HttpRequest) -> HttpResponse:
+    _require(request, *export.REQUIRED_PERMISSIONS[ExportRun.Kind.STATEMENTS])
+    filterset = StatementFilter(request.GET)
+    try:
+        statements = statement_list(filters=filterset)
+    except InvalidFilters as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    data = filterset.form.cleaned_data
+    rows = export.statements_rows(
+        statements=statements, user=request.user, claim=data.get("claim"), stance=data.get("stance")
+    )
+    return _export(request, ExportRun.Kind.STATEMENTS, rows, export.STATEMENT_COLUMNS)
+
+
+@login_required
+def export_claims(request: HttpRequest) -> HttpResponse:
+    _require(request, *export.REQUIRED_PERMISSIONS[ExportRun.Kind.CLAIMS])
+    try:
+        claims = claim_list(filters=ClaimFilter(request.GET))
+    except InvalidFilters as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    rows = export.claims_rows(claims=claims)
+    return _export(request, ExportRun.Kind.CLAIMS, rows, export.CLAIM_COLUMNS)
+
+
+@login_required
+def export_suggestions(request: HttpRequest) -> HttpResponse:
+    _require(request, *export.REQUIRED_PERMISSIONS[ExportRun.Kind.SUGGESTIONS])
+    try:
+        suggestions = suggestion_list(filters=SuggestionFilter(request.GET))
+    except InvalidFilters as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    rows = export.suggestions_rows(suggestions=suggestions)
+    return _export(request, ExportRun.Kind.SUGGESTIONS, rows, export.SUGGESTION_COLUMNS)

@@ -1,0 +1,112 @@
+"""Full-text search built on the shared normalisation in `sources.text`.
+
+PostgreSQL's own parser is never asked to split text: with the C locale it takes every
+non-ASCII character for a letter, so Urdu's full stop (۔) or the Arabic comma (،) would glue
+onto the word before it, and it knows nothing of ي/ی or ئی/ی. Instead both sides are built
+here from `tokenise`: documents as `tsvector` literals with positions (phrase search needs
+them), queries as `tsquery` literals; both are cast, never parsed by `to_tsvector`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery
+
+from sources.text import tokenise
+
+# tsvector limits: positions above 16383 are clamped by PostgreSQL, lexemes must stay under
+# 2 KB; a token that long is not a word anyone searches for.
+_MAX_POSITION = 16383
+_MAX_LEXEME_BYTES = 2046
+# Title words are placed after the statement's words with a gap, so a phrase never spans the
+# two, and weighted lower (C) than the statement's own words (A) for ranking.
+_TITLE_GAP = 100
+
+_QUERY_PART = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+
+# A word as written: letters, digits and the marks `normalise` drops (diacritics, tatweel,
+# joiners), so ZWNJ in می‌خواهم or a vowel sign does not split one word in two.
+_WORD = re.compile(
+    r"(?:[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+    r"\u08d3-\u08ff\u0640\u200c\u200d\u0307])+"
+)
+
+
+def _lexeme(token: str) -> str | None:
+    if len(token.encode("utf-8")) > _MAX_LEXEME_BYTES:
+        return None
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def search_document(text: str, title: str = "") -> str:
+    """Return a `tsvector` literal for `text` (weight A) and its article's `title` (weight C)."""
+    parts = []
+    position = 0
+    for weight, words in (("A", tokenise(text)), ("C", tokenise(title))):
+        if weight == "C":
+            position += _TITLE_GAP
+        for token in words:
+            position += 1
+            lexeme = _lexeme(token)
+            if lexeme is not None:
+                parts.append(f"{lexeme}:{min(position, _MAX_POSITION)}{weight}")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A search as typed: words and "quoted phrases" must all match, -word must not."""
+
+    tsquery: str
+    terms: frozenset[str] = field(default_factory=frozenset)
+
+    def __bool__(self) -> bool:
+        return bool(self.tsquery)
+
+
+def search_query(text: str) -> ParsedQuery:
+    """Parse a search box into a `tsquery` literal and the tokens to highlight."""
+    clauses: list[str] = []
+    terms: set[str] = set()
+    for match in _QUERY_PART.finditer(text or ""):
+        negated = bool(match.group(1) or match.group(3))
+        raw = match.group(2) if match.group(2) is not None else match.group(4)
+        lexemes = [lex for lex in (_lexeme(t) for t in tokenise(raw)) if lex is not None]
+        if not lexemes:
+            continue
+        # A quoted phrase, or a word the tokeniser splits (U.S., 2026-11), must match in order.
+        clause = " <-> ".join(lexemes)
+        if len(lexemes) > 1:
+            clause = f"({clause})"
+        if negated:
+            clauses.append(f"!{clause}")
+        else:
+            clauses.append(clause)
+            terms.update(tokenise(raw))
+    if clauses and all(clause.startswith("!") for clause in clauses):
+        # "-word" alone would match nearly everything; a search needs something to find.
+        return ParsedQuery(tsquery="")
+    return ParsedQuery(tsquery=" & ".join(clauses), terms=frozenset(terms))
+
+
+def highlight_spans(text: str, terms: frozenset[str] | set[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in `text` whose normalised form is one of `terms`."""
+    if not terms:
+        return []
+    return [
+        match.span()
+        for match in _WORD.finditer(text)
+        if any(token in terms for token in tokenise(match.group()))
+    ]
+
+
+class TsQuery(SearchQuery):
+    """A `tsquery` literal from `search_query`, cast rather than parsed by to_tsquery."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        return super().as_sql(compiler, connection, function="", template="(%(expressions)s)::tsquery")

@@ -1,0 +1,118 @@
+"""statement_list: full-text search across spellings and filters that combine."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from claims.models import ClaimLink, Stance, Statement
+from claims.selectors import InvalidFilters, speaker_history, statement_list
+from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def texts(queryset) -> list[str]:
+    return [statement.text for statement in queryset]
+
+
+def test_a_persian_spelling_finds_the_urdu_statement(seeded) -> None:
+    # Urdu writes آذربائیجان with a hamza seat, Persian آذربایجان without.
+    found = texts(statement_list(filters={"q": "آذربایجان ہمیشہ"}))
+    assert len(found) == 1
+    assert found[0].startswith("آذربائیجان ہمیشہ ہمسایہ ممالک")
+
+
+def test_arabic_yeh_and_kaf_find_the_persian_letters(seeded) -> None:
+    assert texts(statement_list(filters={"q": "پزشكيان"})) == texts(
+        statement_list(filters={"q": "پزشکیان"})
+    )
+    assert statement_list(filters={"q": "پزشكيان"}).exists()
+
+
+def test_a_quoted_phrase_matches_only_words_in_that_order() -> None:
+    StatementFactory(text="the border was never closed")
+    StatementFactory(text="closed border never was")
+    assert texts(statement_list(filters={"q": '"border was never"'})) == [
+        "the border was never closed"
+    ]
+    assert len(texts(statement_list(filters={"q": "border never"}))) == 2
+
+
+def test_article_titles_are_searched_too() -> None:
+    article = ArticleFactory(title="Baku summit", body="He said we agree.")
+    StatementFactory(article=article, text="we agree", start=8, end=16)
+    assert texts(statement_list(filters={"q": "summit"})) == ["we agree"]
+
+
+def test_filters_combine() -> None:
+    iran = SourceFactory(country="IR")
+    azerbaijan = SourceFactory(country="AZ")
+    day = datetime.date(2026, 3, 1)
+    common = {"text": "pipeline talk", "language": "en"}
+    keep = StatementFactory(
+        **common, kind="quote", said_on=day, article__source=iran, prefix="One: "
+    )
+    StatementFactory(**common, kind="quote", said_on=day, article__source=azerbaijan, prefix="Two: ")
+    StatementFactory(**common, kind="reported", said_on=day, article__source=iran, prefix="Three: ")
+    StatementFactory(
+        **common, kind="quote", said_on=datetime.date(2025, 1, 1), article__source=iran,
+        prefix="Four: ",
+    )
+    found = statement_list(
+        filters={
+            "q": "pipeline",
+            "country": "ir",
+            "kind": "quote",
+            "language": "en",
+            "said_on_after": "2026-01-01",
+            "said_on_before": "2026-12-31",
+        }
+    )
+    assert list(found) == [keep]
+
+
+def test_claim_and_stance_must_hold_for_the_same_link() -> None:
+    statement = StatementFactory()
+    claim_a, claim_b = ClaimFactory(), ClaimFactory()
+    ClaimLink.objects.create(statement=statement, claim=claim_a, stance=Stance.ASSERTS)
+    ClaimLink.objects.create(statement=statement, claim=claim_b, stance=Stance.DENIES)
+    assert list(statement_list(filters={"claim": claim_a.pk, "stance": "asserts"})) == [statement]
+    assert list(statement_list(filters={"claim": claim_a.pk, "stance": "denies"})) == []
+
+
+def test_results_are_newest_first_with_undated_statements_last() -> None:
+    old = StatementFactory(said_on=datetime.date(2020, 1, 1))
+    undated = StatementFactory(said_on=None)
+    new = StatementFactory(said_on=datetime.date(2026, 1, 1))
+    assert list(statement_list(filters={})) == [new, old, undated]
+
+
+def test_an_invalid_filter_is_named_in_the_error() -> None:
+    with pytest.raises(InvalidFilters, match="said_on"):
+        statement_list(filters={"said_on_after": "yesterday"})
+
+
+def test_a_statement_saved_in_bulk_is_searchable() -> None:
+    article = ArticleFactory(body="Aliyev said: peace now.")
+    template = StatementFactory()
+    Statement.objects.bulk_create(
+        [Statement(article=article, speaker=template.speaker, text="peace now", start=13, end=22)]
+    )
+    assert texts(statement_list(filters={"q": "peace"})) == ["peace now"]
+
+
+def test_a_reversal_is_listed_first_on_the_speaker_history() -> None:
+    first = StatementFactory(said_on=datetime.date(2026, 1, 1))
+    speaker = first.speaker
+    later = StatementFactory(speaker=speaker, said_on=datetime.date(2026, 2, 1))
+    steady, flipped = ClaimFactory(), ClaimFactory()
+    ClaimLink.objects.create(statement=first, claim=steady, stance=Stance.ASSERTS)
+    ClaimLink.objects.create(statement=later, claim=steady, stance=Stance.ASSERTS)
+    ClaimLink.objects.create(statement=first, claim=flipped, stance=Stance.ASSERTS)
+    ClaimLink.objects.create(statement=later, claim=flipped, stance=Stance.DENIES)
+    histories = speaker_history(speaker=speaker)
+    assert [h.claim for h in histories] == [flipped, steady]
+    assert histories[0].reversed and histories[0].stances == ["asserts", "denies"]
+    assert not histories[1].reversed

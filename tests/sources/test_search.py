@@ -1,0 +1,40 @@
+"""Search documents and queries are built from the shared normalisation, never PG's parser."""
+
+from __future__ import annotations
+
+from sources.search import highlight_spans, search_document, search_query
+
+
+def test_a_document_places_title_words_after_a_gap_with_a_lower_weight() -> None:
+    assert search_document("Two words", "Title") == "'two':1A 'words':2A 'title':103C"
+
+
+def test_arabic_and_urdu_spellings_give_the_same_document() -> None:
+    assert search_document("آذربائیجان") == search_document("آذربایجان")
+    assert search_document("علي") == search_document("علی")
+
+
+def test_urdu_full_stop_does_not_glue_onto_the_word_before_it() -> None:
+    # Heh doachashmee (ھ) and heh goal (ہ) are both keyed as Arabic heh (ه).
+    assert search_document("جھوٹ ہیں۔") == "'جهوٹ':1A 'هیں':2A"
+
+
+def test_words_must_all_match_and_quotes_make_a_phrase() -> None:
+    parsed = search_query('iran "new chapter" -rumours')
+    assert parsed.tsquery == "'iran' & ('new' <-> 'chapter') & !'rumours'"
+    assert parsed.terms == {"iran", "new", "chapter"}
+
+
+def test_a_query_of_exclusions_alone_searches_nothing() -> None:
+    assert not search_query("-rumours")
+    assert not search_query('  "" ')
+
+
+def test_quotes_typed_in_a_query_cannot_break_the_tsquery_literal() -> None:
+    assert search_query("it's").tsquery == "('it' <-> 's')"
+
+
+def test_highlighting_finds_a_word_in_another_spelling_with_its_diacritics() -> None:
+    text = "صدرِ آذربائیجان نے کہا"
+    terms = search_query("آذربایجان").terms
+    assert [text[a:b] for a, b in highlight_spans(text, terms)] == ["آذربائیجان"]
