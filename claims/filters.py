@@ -58,7 +58,11 @@ class StatementFilter(django_filters.FilterSet):
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     order = django_filters.ChoiceFilter(
-        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Relevance")],
+        choices=[
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("relevance", "Relevance"),
+        ],
         method="filter_nothing",
         empty_label=None,
         label="Order",

@@ -34,7 +34,10 @@ def statement_list(*, filters: Mapping[str, Any] | StatementFilter) -> QuerySet[
     """
     if not isinstance(filters, StatementFilter):
         filters = StatementFilter(data=filters)
-    filters.queryset = Statement.objects.select_related("speaker", "article__source")
+    # The search document is for PostgreSQL only; no page or export reads it back.
+    filters.queryset = Statement.objects.select_related("speaker", "article__source").defer(
+        "search_document"
+    )
     return _apply(filters)
 
 

@@ -96,6 +96,7 @@ def speaker_page(request: HttpRequest, pk: int) -> HttpResponse:
             "speaker": speaker,
             "histories": speaker_history(speaker=speaker),
             "recent": recent,
+            "terms": frozenset(),
             "export_query": f"speaker={speaker.pk}",
         },
     )
@@ -118,9 +119,7 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "claim": claim,
             "timeline": timeline,
-            "stance_counts": [
-                (label, len(by_stance[value])) for value, label in Stance.choices
-            ],
+            "stance_counts": [(label, len(by_stance[value])) for value, label in Stance.choices],
             "export_query": f"claim={claim.pk}",
         },
     )

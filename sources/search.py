@@ -109,4 +109,6 @@ class TsQuery(SearchQuery):
         super().__init__(value)
 
     def as_sql(self, compiler, connection, function=None, template=None):
-        return super().as_sql(compiler, connection, function="", template="(%(expressions)s)::tsquery")
+        return super().as_sql(
+            compiler, connection, function="", template="(%(expressions)s)::tsquery"
+        )

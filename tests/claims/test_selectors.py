@@ -54,10 +54,15 @@ def test_filters_combine() -> None:
     keep = StatementFactory(
         **common, kind="quote", said_on=day, article__source=iran, prefix="One: "
     )
-    StatementFactory(**common, kind="quote", said_on=day, article__source=azerbaijan, prefix="Two: ")
+    StatementFactory(
+        **common, kind="quote", said_on=day, article__source=azerbaijan, prefix="Two: "
+    )
     StatementFactory(**common, kind="reported", said_on=day, article__source=iran, prefix="Three: ")
     StatementFactory(
-        **common, kind="quote", said_on=datetime.date(2025, 1, 1), article__source=iran,
+        **common,
+        kind="quote",
+        said_on=datetime.date(2025, 1, 1),
+        article__source=iran,
         prefix="Four: ",
     )
     found = statement_list(

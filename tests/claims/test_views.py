@@ -1,0 +1,127 @@
+"""The search, speaker, claim and claims pages: login, permissions, pagination, query counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from claims.models import Claim, ClaimLink, Speaker, Stance
+from tests.factories import ClaimFactory, SpeakerFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def viewer(*codenames: str) -> User:
+    user = User.objects.create_user("editor", password="pw")
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(
+        viewer("view_statement", "view_speaker", "view_claim", "view_claimlink", "view_suggestion")
+    )
+    return client
+
+
+def test_the_search_page_sends_anonymous_visitors_to_log_in(client) -> None:
+    response = client.get(reverse("claims:search"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_user_without_view_permission_is_refused(client) -> None:
+    client.force_login(viewer())
+    assert client.get(reverse("claims:search")).status_code == 403
+    assert client.get(reverse("claims:export_statements")).status_code == 403
+
+
+def test_a_search_highlights_the_word_in_the_spelling_the_article_used(editor_client, seeded):
+    page = editor_client.get(reverse("claims:search"), {"q": "آذربایجان"}).content.decode()
+    assert "<mark>آذربائیجان</mark>" in page
+    assert 'dir="auto" lang="ur"' in page
+    assert "Denies" in page  # the links of each statement, with their stance
+
+
+def test_the_filters_stay_in_the_export_link(editor_client, seeded) -> None:
+    page = editor_client.get(reverse("claims:search"), {"q": "افواہیں", "kind": "reported"})
+    html = page.content.decode()
+    assert "/export/statements.csv?q=%D8%A7" in html
+    assert "kind=reported" in html
+
+
+def test_pages_of_results_follow_each_other(editor_client) -> None:
+    speaker = SpeakerFactory()
+    for day in range(1, 31):
+        StatementFactory(speaker=speaker, said_on=datetime.date(2026, 1, day))
+    first = editor_client.get(reverse("claims:search"), {"speaker": speaker.pk})
+    second = editor_client.get(reverse("claims:search"), {"speaker": speaker.pk, "page": 2})
+    assert [s.said_on.day for s in first.context["statements"]] == list(range(30, 5, -1))
+    assert [s.said_on.day for s in second.context["statements"]] == [5, 4, 3, 2, 1]
+    assert first.context["next_page"] == 2 and second.context["next_page"] is None
+    assert "30 statements, showing 26–30" in second.content.decode()
+
+
+def test_the_search_page_runs_the_same_number_of_queries_for_more_results(
+    editor_client, django_assert_num_queries
+) -> None:
+    claim = ClaimFactory()
+    for _ in range(3):
+        ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=Stance.ASSERTS)
+    # session, user, two permission lookups, capped count, page, links, outlet choices
+    with django_assert_num_queries(8) as few:
+        editor_client.get(reverse("claims:search"))
+    for _ in range(20):
+        ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=Stance.DENIES)
+    with django_assert_num_queries(len(few.captured_queries)):
+        editor_client.get(reverse("claims:search"))
+
+
+def test_a_bad_date_is_shown_beside_its_field(editor_client) -> None:
+    response = editor_client.get(reverse("claims:search"), {"said_on_after": "soon"})
+    assert response.status_code == 400
+    assert "Enter a valid date" in response.content.decode()
+
+
+def test_the_speaker_page_groups_statements_by_claim_and_flags_a_reversal(editor_client) -> None:
+    speaker = SpeakerFactory(name="Shahin Mustafayev")
+    claim = ClaimFactory(text="Azerbaijan allowed its territory to be used")
+    for stance, day in [(Stance.ASSERTS, 1), (Stance.DENIES, 2)]:
+        statement = StatementFactory(speaker=speaker, said_on=datetime.date(2026, 1, day))
+        ClaimLink.objects.create(statement=statement, claim=claim, stance=stance)
+    page = editor_client.get(reverse("claims:speaker", args=[speaker.pk])).content.decode()
+    assert "Reversal: asserted and denied" in page
+    assert page.index("Asserts") < page.index("Denies")
+    assert f"/export/statements.csv?speaker={speaker.pk}" in page
+
+
+def test_the_claim_page_shows_variants_status_and_timeline(editor_client, seeded) -> None:
+    claim = Claim.objects.get(external_id="seed-azerbaijan-territory-attack-iran")
+    page = editor_client.get(reverse("claims:claim", args=[claim.pk])).content.decode()
+    assert "جمهوری آذربایجان اجازه داد" in page  # the Persian variant
+    assert claim.get_status_display() in page
+    assert page.count('class="stance stance-denies"') == 2
+    assert "Shahin Mustafayev" in page
+    assert f"/export/statements.csv?claim={claim.pk}" in page
+
+
+def test_an_unknown_claim_is_not_found(editor_client) -> None:
+    assert editor_client.get(reverse("claims:claim", args=[999999])).status_code == 404
+
+
+def test_the_claims_report_counts_stances(editor_client, seeded) -> None:
+    response = editor_client.get(reverse("claims:claims"), {"status": "", "q": "territory"})
+    claims = response.context["claims"]
+    assert len(claims) == 1
+    assert (claims[0].statement_count, claims[0].denies_count) == (2, 2)
+    assert "/export/claims.csv?status=&amp;q=territory" in response.content.decode()
+
+
+def test_the_speaker_page_needs_link_permissions(client) -> None:
+    client.force_login(viewer("view_statement", "view_speaker"))
+    speaker = Speaker.objects.create(name="Nobody")
+    assert client.get(reverse("claims:speaker", args=[speaker.pk])).status_code == 403
