@@ -155,9 +155,6 @@ class Statement(models.Model):
     def __str__(self) -> str:
         return f"{self.speaker}: {self.text[:60]}"
 
-    def build_search_document(self) -> str:
-        return search_document(self.text, self.article.title if self.article_id else "")
-
     def save(self, *args, **kwargs) -> None:
         self.search_document = self.build_search_document()
         update_fields = kwargs.get("update_fields")
@@ -175,6 +172,9 @@ class Statement(models.Model):
                         "not this text: fix the offsets or the text."
                     }
                 )
+
+    def build_search_document(self) -> str:
+        return search_document(self.text, self.article.title if self.article_id else "")
 
 
 class Topic(models.Model):
