@@ -1,0 +1,32 @@
+"""A paginator for tables too large to count on every page view."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+# Up to this many rows the count is exact (a LIMITed count costs next to nothing); beyond it
+# PostgreSQL's planner estimate is shown, as "about" a number, instead of COUNT(*) over
+# a million rows on every page view.
+EXACT_COUNT_CAP = 10_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """Exact counts for small results, the planner's estimate for large ones."""
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list.order_by()
+        exact = queryset[: EXACT_COUNT_CAP + 1].count()
+        if exact <= EXACT_COUNT_CAP:
+            return exact
+        sql, params = queryset.values("pk").query.sql_with_params()
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return max(EXACT_COUNT_CAP + 1, int(plan[0]["Plan"]["Plan Rows"]))
