@@ -215,3 +215,21 @@ def test_the_suggestions_export_has_its_documented_columns(admin_client) -> None
 def test_exporting_suggestions_needs_permission_to_view_them(client) -> None:
     client.force_login(user_with("view_statement"))
     assert client.get(reverse("claims:export_suggestions")).status_code == 403
+
+
+def test_the_export_command_writes_the_same_file_as_the_button(tmp_path, seeded) -> None:
+    from django.core.management import call_command
+
+    target = tmp_path / "out.csv"
+    call_command("export", "statements", "q=آذربایجان", "stance=denies", "-o", str(target))
+    data = target.read_bytes()
+    assert data == export_bytes(q="آذربایجان", stance="denies")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == 2 and rows[1][11] == "denies"
+
+
+def test_the_export_command_names_an_unknown_filter() -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="unknown filter 'colour'"):
+        call_command("export", "claims", "colour=red", "-o", "/dev/null")
