@@ -19,11 +19,12 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        queryset = self.object_list.order_by()
+        # values("pk"): the rows only, without the joins list_select_related adds for display.
+        queryset = self.object_list.order_by().values("pk")
         exact = queryset[: EXACT_COUNT_CAP + 1].count()
         if exact <= EXACT_COUNT_CAP:
             return exact
-        sql, params = queryset.values("pk").query.sql_with_params()
+        sql, params = queryset.query.sql_with_params()
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]

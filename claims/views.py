@@ -65,7 +65,8 @@ def search(request: HttpRequest) -> HttpResponse:
         statements = statements.prefetch_related(
             Prefetch("links", queryset=ClaimLink.objects.select_related("claim"))
         )
-    total = statements.order_by()[: COUNT_CAP + 1].count()
+    # values("pk"): count the matches only, without the joins the page itself needs.
+    total = statements.order_by().values("pk")[: COUNT_CAP + 1].count()
     last_page = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
     number = _page_number(request, last_page)
     offset = (number - 1) * PAGE_SIZE

@@ -1,0 +1,27 @@
+"""python manage.py benchmark [--runs 20] [--only search,admin,export]"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from claims.benchmark import benchmark_run
+
+PARTS = {"search", "admin", "export"}
+
+
+class Command(BaseCommand):
+    help = "Time search, the admin statement list and the CSV export on the current data."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--runs", type=int, default=20, help="timed runs per case")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--only", default=",".join(sorted(PARTS)))
+
+    def handle(self, *args, **options) -> None:
+        parts = {part.strip() for part in options["only"].split(",") if part.strip()}
+        benchmark_run(
+            runs=options["runs"],
+            seed=options["seed"],
+            parts=parts & PARTS,
+            out=lambda line: self.stdout.write(line),
+        )
