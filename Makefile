@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format
+.PHONY: run test lint format browser-deps
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: $(VENV)/.installed
 	$(BIN)/python -m config.stack run
 
-test: $(VENV)/.installed
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here) and
+# need Urdu-capable fonts. Installed when missing and we are root; otherwise they skip.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium and fonts-noto-core for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null) \
+	    || echo "could not install chromium: the browser tests will be skipped"; \
+	fi
+
+test: $(VENV)/.installed browser-deps
 	$(BIN)/python -m config.stack test $(ARGS)
 
 lint: $(VENV)/.installed
