@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -36,7 +37,7 @@ def test_an_editor_searches_filters_and_downloads_the_csv(signed_in_page, live_s
 
     with page.expect_download() as info:
         page.click("#export-csv")
-    data = open(info.value.path(), "rb").read()
+    data = Path(info.value.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == STATEMENT_COLUMNS
