@@ -11,6 +11,9 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchRank
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from claims.models import Claim, ClaimLink, Stance, Statement, Suggestion
 from sources.models import Source
@@ -28,8 +31,20 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class FastSelect(forms.Select):
+    """A <select> built in Python: the default renders a template per option (~0.1 ms each),
+    and the outlet list has hundreds."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in selected else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.choices
+        )
+        # Safe: the name, the attributes and every option were escaped above.
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')
 
 
 class StatementFilter(django_filters.FilterSet):
@@ -42,8 +57,12 @@ class StatementFilter(django_filters.FilterSet):
     speaker = django_filters.NumberFilter(field_name="speaker_id", label="Speaker id")
     claim = django_filters.NumberFilter(method="filter_link", label="Claim id")
     stance = django_filters.ChoiceFilter(choices=Stance.choices, method="filter_link")
-    outlet = django_filters.ModelChoiceFilter(
-        field_name="article__source", queryset=Source.objects.only("id", "name"), label="Outlet"
+    outlet = django_filters.TypedChoiceFilter(
+        field_name="article__source_id",
+        choices=lambda: [(str(pk), name) for pk, name in Source.objects.values_list("id", "name")],
+        coerce=int,
+        label="Outlet",
+        widget=FastSelect,
     )
     country = django_filters.CharFilter(
         field_name="article__source__country",

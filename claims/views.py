@@ -27,9 +27,11 @@ from claims.services import export
 from sources.search import search_query
 
 PAGE_SIZE = 25
-# Counting every match of a common word over a million statements costs more than the page;
-# past this many the page says "1,000+" and offers no later pages.
-COUNT_CAP = 1000
+# Counting every match of a common word over a million statements costs more than the page
+# itself; past this many the page says "more than 200" and pages on with "Next" links.
+COUNT_CAP = 200
+# Deep OFFSETs get slow and nobody reads page 41 of a search: refine it, or export it all.
+MAX_PAGE = 40
 CLAIMS_PAGE_SIZE = 50
 
 
@@ -67,10 +69,11 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     # values("pk"): count the matches only, without the joins the page itself needs.
     total = statements.order_by().values("pk")[: COUNT_CAP + 1].count()
-    last_page = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
-    number = _page_number(request, last_page)
+    number = _page_number(request, MAX_PAGE)
     offset = (number - 1) * PAGE_SIZE
-    rows = list(statements[offset : offset + PAGE_SIZE])
+    rows = list(statements[offset : offset + PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE and number < MAX_PAGE
+    rows = rows[:PAGE_SIZE]
     context.update(
         statements=rows,
         terms=search_query(filterset.form.cleaned_data.get("q") or "").terms,
@@ -78,7 +81,8 @@ def search(request: HttpRequest) -> HttpResponse:
         total_capped=total > COUNT_CAP,
         page=number,
         previous_page=number - 1 if number > 1 else None,
-        next_page=number + 1 if number < last_page else None,
+        next_page=number + 1 if has_next else None,
+        last_allowed_page=number == MAX_PAGE and len(rows) == PAGE_SIZE,
         first_row=offset + 1,
         last_row=offset + len(rows),
     )
