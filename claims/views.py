@@ -171,7 +171,10 @@ def _export(request: HttpRequest, kind: str, rows, columns: list[str]) -> Stream
 @login_required
 def export_statements(request: HttpRequest) -> HttpResponse:
     _require(request, *export.REQUIRED_PERMISSIONS[ExportRun.Kind.STATEMENTS])
-    filterset = StatementFilter(request.GET)
+    # The export has every match in statement order; "best match" ranks only a window.
+    params = request.GET.copy()
+    params.pop("order", None)
+    filterset = StatementFilter(params)
     try:
         statements = statement_list(filters=filterset)
     except InvalidFilters as exc:

@@ -121,3 +121,10 @@ def test_a_reversal_is_listed_first_on_the_speaker_history() -> None:
     assert [h.claim for h in histories] == [flipped, steady]
     assert histories[0].reversed and histories[0].stances == ["asserts", "denies"]
     assert not histories[1].reversed
+
+
+def test_best_match_puts_the_statement_with_more_matching_words_first() -> None:
+    once = StatementFactory(text="gas deal signed", said_on=datetime.date(2026, 2, 1))
+    twice = StatementFactory(text="gas and more gas", said_on=datetime.date(2026, 1, 1))
+    assert list(statement_list(filters={"q": "gas", "order": "relevance"})) == [twice, once]
+    assert list(statement_list(filters={"q": "gas"})) == [once, twice]
