@@ -148,6 +148,7 @@ def bench_admin(runs: int, rng: random.Random, out: Callable[[str], None]) -> Ti
         "changelist page 200": {"p": "200"},
         "changelist search one word": {"q": word},
         "changelist said this year": {"said_on__gte": "2026-01-01"},
+        "changelist outlet country": {"outlet_country": "AZ"},
     }
     samples: list[float] = []
     queries: set[int] = set()
