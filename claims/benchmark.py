@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -258,6 +260,7 @@ def bench_export(out: Callable[[str], None]) -> dict[str, float]:
             copy_size += len(data)
             copy_lines += 1
     copy_seconds = time.perf_counter() - started
+    psql_seconds = _psql_copy_seconds(sql, params)
     # COPY sends one message per row, so its count is the row count of the (same) export.
     rows = copy_lines
     same_bytes = size == copy_size + len(export.BOM + export.header_line(export.STATEMENT_COLUMNS))
@@ -273,6 +276,7 @@ def bench_export(out: Callable[[str], None]) -> dict[str, float]:
         "rss_before_mb": rss_before,
         "rss_peak_mb": rss_peak,
         "same_bytes": same_bytes,
+        "psql_seconds": psql_seconds,
     }
     out(
         f"  export over HTTP: {rows:,} rows, {size / 1e6:,.0f} MB in {web_seconds:.1f} s "
@@ -285,7 +289,33 @@ def bench_export(out: Callable[[str], None]) -> dict[str, float]:
         f"export takes {figures['ratio']:.2f}× COPY's time; "
         f"same bytes after the BOM and header: {same_bytes}"
     )
+    if psql_seconds is not None:
+        out(
+            f"  psql -c 'COPY (same query) TO STDOUT CSV' > /dev/null: {psql_seconds:.1f} s "
+            f"= {copy_lines / psql_seconds:,.0f} rows/s; "
+            f"export takes {web_seconds / psql_seconds:.2f}× psql's time"
+        )
     return figures
+
+
+def _psql_copy_seconds(sql: str, params) -> float | None:
+    """COPY run by psql itself (no Python reading rows), when psql and DATABASE_URL exist."""
+    psql = shutil.which("psql")
+    url = os.environ.get("DATABASE_URL", "")
+    if not psql or not url:
+        return None
+    with connection.cursor() as wrapper:
+        statement = wrapper.cursor.mogrify(sql, params) if params else sql
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", encoding="utf-8") as script:
+        script.write(statement)
+        script.flush()
+        started = time.perf_counter()
+        subprocess.run(
+            [psql, url, "-q", "-X", "-f", script.name, "-o", os.devnull],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return time.perf_counter() - started
 
 
 def benchmark_run(
