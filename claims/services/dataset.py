@@ -112,7 +112,7 @@ def dataset_generate(
     if articles > statements:
         raise DatasetError(f"articles ({articles}) cannot outnumber statements ({statements})")
     speakers = speakers or max(10, statements // 200)
-    sources = sources or max(5, min(500, articles // 400))
+    sources = sources or max(len(LANGUAGES), min(500, articles // 400))
     rng = random.Random(seed)
     text = _Text(rng)
     now = timezone.now()

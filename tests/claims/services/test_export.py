@@ -157,6 +157,17 @@ def test_the_response_streams_from_a_generator_and_records_the_run(client) -> No
     assert run.filters == {"q": ["peace"]}
 
 
+def test_the_export_is_a_generator_that_reads_nothing_before_the_first_chunk(
+    django_assert_num_queries,
+) -> None:
+    StatementFactory()
+    rows = statements_rows(statements=statement_list(filters={}))
+    with django_assert_num_queries(0):
+        stream = csv_stream(kind="statements", rows=rows, columns=STATEMENT_COLUMNS)
+    assert isinstance(stream, types.GeneratorType)
+    assert next(stream).startswith(BOM)
+
+
 def test_a_download_abandoned_midway_is_recorded_as_failed() -> None:
     for _ in range(3):
         StatementFactory()
