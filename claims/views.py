@@ -67,11 +67,14 @@ def search(request: HttpRequest) -> HttpResponse:
         statements = statements.prefetch_related(
             Prefetch("links", queryset=ClaimLink.objects.select_related("claim"))
         )
-    # values("pk"): count the matches only, without the joins the page itself needs.
-    total = statements.order_by().values("pk")[: COUNT_CAP + 1].count()
     number = _page_number(request, MAX_PAGE)
     offset = (number - 1) * PAGE_SIZE
     rows = list(statements[offset : offset + PAGE_SIZE + 1])
+    if number == 1 and len(rows) <= PAGE_SIZE:
+        total = len(rows)  # all on one page: nothing left to count
+    else:
+        # values("pk"): count the matches only, without the joins the page itself needs.
+        total = statements.order_by().values("pk")[: COUNT_CAP + 1].count()
     has_next = len(rows) > PAGE_SIZE and number < MAX_PAGE
     rows = rows[:PAGE_SIZE]
     context.update(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery
 
@@ -95,11 +96,13 @@ def highlight_spans(text: str, terms: frozenset[str] | set[str]) -> list[tuple[i
     """Character spans of the words in `text` whose normalised form is one of `terms`."""
     if not terms:
         return []
-    return [
-        match.span()
-        for match in _WORD.finditer(text)
-        if any(token in terms for token in tokenise(match.group()))
-    ]
+    return [match.span() for match in _WORD.finditer(text) if _word_tokens(match.group()) & terms]
+
+
+@lru_cache(maxsize=65536)
+def _word_tokens(word: str) -> frozenset[str]:
+    # Pages highlight the same few thousand words over and over; normalising is the cost.
+    return frozenset(tokenise(word))
 
 
 class TsQuery(SearchQuery):

@@ -70,15 +70,24 @@ def test_the_search_page_runs_the_same_number_of_queries_for_more_results(
     editor_client, django_assert_num_queries
 ) -> None:
     claim = ClaimFactory()
-    for _ in range(3):
+    for _ in range(30):
         ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=Stance.ASSERTS)
-    # session, user, two permission lookups, capped count, page, links, outlet choices
-    with django_assert_num_queries(8) as few:
+    # session, user, two permission lookups, outlets, page, links, capped count
+    with django_assert_num_queries(8):
         editor_client.get(reverse("claims:search"))
-    for _ in range(20):
+    for _ in range(30):
         ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=Stance.DENIES)
-    with django_assert_num_queries(len(few.captured_queries)):
-        editor_client.get(reverse("claims:search"))
+    with django_assert_num_queries(8):
+        editor_client.get(reverse("claims:search"), {"page": 2})
+
+
+def test_a_result_that_fits_one_page_is_not_counted_again(
+    editor_client, django_assert_num_queries
+) -> None:
+    StatementFactory()
+    with django_assert_num_queries(7):
+        response = editor_client.get(reverse("claims:search"))
+    assert response.context["total"] == 1
 
 
 def test_a_bad_date_is_shown_beside_its_field(editor_client) -> None:
