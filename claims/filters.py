@@ -71,7 +71,9 @@ class StatementFilter(django_filters.FilterSet):
     )
     speaker = django_filters.NumberFilter(field_name="speaker_id", label="Speaker id")
     claim = django_filters.NumberFilter(method="filter_link", label="Claim id")
-    stance = django_filters.ChoiceFilter(choices=Stance.choices, method="filter_link")
+    stance = django_filters.ChoiceFilter(
+        choices=Stance.choices, method="filter_link", label="Stance"
+    )
     outlet = django_filters.TypedChoiceFilter(
         field_name="article__source_id",
         choices=[],  # filled per request in __init__
@@ -111,7 +113,8 @@ class StatementFilter(django_filters.FilterSet):
         # One query for the outlets, shared by validation and the <select> (a callable
         # would run once for each).
         self.filters["outlet"].extra["choices"] = [
-            (str(pk), name) for pk, name in Source.objects.values_list("id", "name")
+            ("", "---------"),
+            *((str(pk), name) for pk, name in Source.objects.values_list("id", "name")),
         ]
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -41,7 +41,6 @@ STANCE_WEIGHTS = [
     (Stance.MENTIONS, 20),
 ]
 FIRST_DAY = datetime.date(2019, 1, 1)
-DAYS = 8 * 365
 
 
 class DatasetError(Exception):
@@ -116,6 +115,7 @@ def dataset_generate(
     rng = random.Random(seed)
     text = _Text(rng)
     now = timezone.now()
+    days = (now.date() - FIRST_DAY).days  # statements from 2019 up to today, none in the future
     report = DatasetReport()
     run = rng.getrandbits(32)  # keeps names, URLs and hashes unique across repeated runs
 
@@ -229,7 +229,7 @@ def dataset_generate(
             for i in range(1, claims + 1):
                 language = rng.choice(LANGUAGES)
                 claim_language[claim_base + i] = language
-                seen = now - datetime.timedelta(days=rng.randrange(DAYS))
+                seen = now - datetime.timedelta(days=rng.randrange(days))
                 yield (
                     claim_base + i,
                     text.sentence(language, 6, 12),
@@ -293,7 +293,7 @@ def dataset_generate(
                 article_id = article_base + i
                 source_id = source_base + 1 + (i % sources)
                 language = source_language[source_id]
-                day = FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS))
+                day = FIRST_DAY + datetime.timedelta(days=rng.randrange(days))
                 published = datetime.datetime.combine(
                     day, datetime.time(rng.randrange(24), rng.randrange(60)), datetime.UTC
                 )

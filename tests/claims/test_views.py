@@ -134,3 +134,11 @@ def test_the_speaker_page_needs_link_permissions(client) -> None:
     client.force_login(viewer("view_statement", "view_speaker"))
     speaker = Speaker.objects.create(name="Nobody")
     assert client.get(reverse("claims:speaker", args=[speaker.pk])).status_code == 403
+
+
+def test_the_search_form_offers_any_outlet_and_names_every_filter(editor_client, seeded) -> None:
+    page = editor_client.get(reverse("claims:search")).content.decode()
+    assert '<select name="outlet" id="id_outlet"><option value="">---------</option>' in page
+    assert '<option value="' in page and "Mehr News Agency</option>" in page
+    assert "[invalid name]" not in page
+    assert ">Stance</label>" in page
