@@ -210,6 +210,10 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["-first_seen_at", "-id"]
+        indexes = [
+            # The claims report, newest first: ORDER BY first_seen_at DESC, id DESC LIMIT n.
+            models.Index(F("first_seen_at").desc(), F("id").desc(), name="claim_first_seen_idx"),
+        ]
         constraints = [
             language_constraint("claim"),
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
@@ -333,6 +337,9 @@ class ClaimLink(models.Model):
         indexes = [
             # A claim's history: its links in time order.
             models.Index(fields=["claim", "confirmed_at"], name="claimlink_claim_time_idx"),
+            # The claims report and claim page: links per claim and stance, counted from the
+            # index alone.
+            models.Index(fields=["claim", "stance"], name="claimlink_claim_stance_idx"),
         ]
 
     def __str__(self) -> str:

@@ -118,16 +118,19 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
     except Claim.DoesNotExist:
         return render(request, "claims/not_found.html", {"what": f"claim {pk}"}, status=404)
     timeline = list(claim_timeline(claim=claim))
-    by_stance = {stance: [] for stance in Stance.values}
-    for link in timeline:
-        by_stance[link.stance].append(link)
     return render(
         request,
         "claims/claim.html",
         {
             "claim": claim,
             "timeline": timeline,
-            "stance_counts": [(label, len(by_stance[value])) for value, label in Stance.choices],
+            "timeline_capped": claim.statement_count > len(timeline),
+            "stance_counts": [
+                (Stance.ASSERTS.label, claim.asserts_count),
+                (Stance.DENIES.label, claim.denies_count),
+                (Stance.QUESTIONS.label, claim.questions_count),
+                (Stance.MENTIONS.label, claim.mentions_count),
+            ],
             "export_query": f"claim={claim.pk}",
         },
     )

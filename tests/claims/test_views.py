@@ -142,3 +142,17 @@ def test_the_search_form_offers_any_outlet_and_names_every_filter(editor_client,
     assert '<option value="' in page and "Mehr News Agency</option>" in page
     assert "[invalid name]" not in page
     assert ">Stance</label>" in page
+
+
+def test_the_claim_page_counts_every_link_even_past_its_timeline_limit(
+    editor_client, monkeypatch
+) -> None:
+    monkeypatch.setattr("claims.selectors.CLAIM_TIMELINE_LIMIT", 2)
+    claim = ClaimFactory()
+    for stance in [Stance.ASSERTS, Stance.ASSERTS, Stance.DENIES]:
+        ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=stance)
+    response = editor_client.get(reverse("claims:claim", args=[claim.pk]))
+    assert len(response.context["timeline"]) == 2
+    assert ("Asserts", 2) in response.context["stance_counts"]
+    assert ("Denies", 1) in response.context["stance_counts"]
+    assert "The first 2 of 3 statements" in response.content.decode()
