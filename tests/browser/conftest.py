@@ -1,6 +1,7 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright against a live server.
 
-Reusable by any page's test: `signed_in_page` is a Playwright page logged in as a superuser
+Reusable by any page's test placed in tests/browser/ (the browser is shared by the package):
+`signed_in_page` is a Playwright page logged in as a superuser
 on `live_server`. Chromium comes from the distribution (`make test` installs it as root);
 `playwright install` cannot download browsers here. Without it the tests skip, saying why.
 """
@@ -26,7 +27,7 @@ CHROMIUM_FLAGS = [
 PASSWORD = "browser-test-password"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip(
@@ -35,12 +36,20 @@ def chromium() -> Iterator[object]:
         )
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API runs an event loop in this thread; the ORM calls that the tests
-    # make around it are still plain synchronous calls.
+    # make around it are still plain synchronous calls. Only while the browser tests run:
+    # left set, it would reach `check --deploy` in later tests' subprocesses.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
