@@ -8,6 +8,7 @@ zero-width joiners; those differences must not decide whether two texts match.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -83,6 +84,21 @@ def normalise(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+# A word in the original text: letters and digits plus the marks normalise() removes
+# (harakat, tatweel, zero-width joiners), so a vocalised word is one token, not three.
+_RAW_TOKEN = re.compile("[\\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d]+")
+
+
+def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, normalised key) of each word of text[start:end], offsets into `text`."""
+    spans = []
+    for match in _RAW_TOKEN.finditer(text, start, len(text) if end is None else end):
+        key = normalise(match.group())
+        if key:
+            spans.append((match.start(), match.end(), key))
+    return spans
+
+
 def tokenise(text: str) -> list[str]:
     """Split text into normalised word tokens (letters and digits, any script)."""
     return _TOKEN.findall(normalise(text))
@@ -91,3 +107,50 @@ def tokenise(text: str) -> list[str]:
 def content_hash(text: str) -> str:
     """Hash of the normalised text: the same article under two URLs or encodings collides."""
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+# The languages Claimledger's desks read. Restricting lingua to them keeps detection fast
+# and stops it from answering "Punjabi" for short Urdu text.
+DETECTABLE_LANGUAGES = ("ur", "fa", "ar", "en", "az", "ru")
+# Detection reads the start of a text; a few sentences decide it as well as the whole.
+_DETECTION_SAMPLE = 2000
+
+
+@functools.cache
+def _detector():
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in DETECTABLE_LANGUAGES]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def detect_language(text: str) -> str:
+    """Return the ISO 639-1 code of the text's language, or "" when it cannot tell."""
+    sample = text[:_DETECTION_SAMPLE].strip()
+    if not sample:
+        return ""
+    language = _detector().detect_language_of(sample)
+    return language.iso_code_639_1.name.lower() if language else ""
+
+
+# Sentence ends: Latin/Cyrillic full stop, Urdu full stop, Arabic question mark, line breaks.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟۔])\s+|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text`, trimmed of surrounding whitespace."""
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    result = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if end > begin:
+            result.append((begin, end))
+    return result
