@@ -172,7 +172,12 @@ def _quote_spans(body: str) -> list[tuple[int, int]]:
 
 def _sentence(body, tokens, bounds, rules: LanguageRules, index, context, quotes) -> list[Found]:
     keys = [key for _, _, key in tokens]
-    mentions = _mentions(body, tokens, keys, rules, index, context)
+    # Names inside a quotation are what was said, not who said it.
+    mentions = [
+        m
+        for m in _mentions(body, tokens, keys, rules, index, context)
+        if not any(a <= tokens[m.first][0] < b for a, b in quotes)
+    ]
     results: list[Found] = []
     consumed_until = -1  # token index: words already inside a statement's content
     cues = list(_cues(keys, rules))
