@@ -72,7 +72,6 @@ class Source(models.Model):
 class Article(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
-        PROCESSING = "processing", "Processing"
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
 
@@ -130,11 +129,11 @@ class Article(models.Model):
         indexes = [
             # Duplicate detection looks up by hash on every ingested article.
             models.Index(fields=["content_hash"], name="article_content_hash_idx"),
-            # The sweeper re-queues work stuck in pending/processing since a given time.
+            # The sweeper re-queues articles pending since before a given time.
             models.Index(
                 fields=["status_changed_at"],
-                condition=Q(status__in=["pending", "processing"]),
-                name="article_unfinished_idx",
+                condition=Q(status="pending"),
+                name="article_pending_idx",
             ),
             # A source's articles, newest first (admin filter, source pages).
             models.Index(fields=["source", "-published_at"], name="article_source_published_idx"),

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F, Max, Q, Sum
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Count, F, Max, Sum
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -38,6 +38,9 @@ MIN_CONTENT_TOKENS = 3
 MIN_QUOTE_TOKENS = 3
 # How far before a speech verb its subject may stand ("Foreign Minister Abbas Araghchi said").
 SUBJECT_WINDOW = 8
+COMPLEMENTISER_WINDOW = 7
+# A quotation covering less of a reported statement than this stays part of it.
+QUOTE_SHARE = 0.6
 # Russian and Azerbaijani decline names (Мустафаева, Pezeşkianın): an alias's last word
 # also matches with a short case ending.
 _CASE_ENDING_MAX = 3
@@ -45,6 +48,10 @@ _CASE_ENDING_MAX = 3
 _QUOTES = re.compile(
     r"“([^”]{2,}?)”|«([^»]{2,}?)»|„([^“”]{2,}?)[“”]|「([^」]{2,}?)」|\"([^\"\n]{2,}?)\"|‘([^’\n]{2,}?)’"
 )
+# Between the quoted words and the speaker: a closing quote, a comma or a dash.
+_QUOTE_OR_DASH = re.compile(r"[”»\"’」]|[,،]\s*[—–-]")
+_OPENS_WORDS = re.compile(r"[:«“\"„「]")
+_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"), ('"', '"'), ("「", "」"))
 _CONJUNCTIONS = frozenset({"اور", "و", "and", "и", "və"})
 _TRIM = " \t\n,،;؛:—–-\"'“”«»„‘’「」.۔"
 
@@ -133,6 +140,7 @@ class _Context:
     last: FoundSpeaker | None = None
     last_role: str = ""
     titles: dict[tuple[str, ...], tuple[FoundSpeaker, str]] = field(default_factory=dict)
+    unknown: dict[str, FoundSpeaker] = field(default_factory=dict)  # by last word of the name
 
 
 def statements_find(body: str, language: str, index: SpeakerIndex) -> list[Found]:
@@ -192,7 +200,7 @@ def _sentence(body, tokens, bounds, rules: LanguageRules, index, context, quotes
             speaker, role = results[-1].speaker, results[-1].role
         if speaker is None:
             continue
-        content = _content(tokens, keys, cue_first, cue_last, cue, subject, rules, next_cue)
+        content = _content(body, tokens, keys, cue_first, cue_last, cue, subject, rules, next_cue)
         if content is None:
             continue
         first, last = content
@@ -235,13 +243,17 @@ def _mentions(body, tokens, keys, rules: LanguageRules, index: SpeakerIndex, con
                 j < len(keys)
                 and _is_capitalised(body, tokens[j], keys[j], rules)
                 and not index.match_at(keys, j)
+                and (j == i or body[tokens[j - 1][1] : tokens[j][0]].isspace())
             ):
                 j += 1
             # A capitalised word opening the sentence is usually just the sentence's start.
             if j - i >= 2 or (i > 0 and j - i >= 1):
                 name = _text(body, tokens, i, j)
                 role, _ = _title_before(body, tokens, keys, i, rules)
-                mentions.append(_Mention(i, j, "unknown", FoundSpeaker(None, name), role))
+                # "Zakharova" after "Maria Zakharova": the same new speaker, by surname.
+                speaker = context.unknown.get(keys[j - 1]) or FoundSpeaker(None, name)
+                context.unknown.setdefault(keys[j - 1], speaker)
+                mentions.append(_Mention(i, j, "unknown", speaker, role))
             i = max(j, i + 1)
             continue
         i += 1
@@ -253,7 +265,7 @@ def _is_capitalised(body: str, token: tuple[int, int, str], key: str, rules) -> 
 
 
 def _title_at(keys: list[str], i: int, rules: LanguageRules) -> tuple[str, ...] | None:
-    for title in rules.titles:
+    for title in rules.titles_by_first.get(keys[i], ()):
         if tuple(keys[i : i + len(title)]) == title:
             return title
     return None
@@ -281,7 +293,7 @@ def _text(body, tokens, first: int, last: int) -> str:
 def _cues(keys: list[str], rules: LanguageRules):
     i = 0
     while i < len(keys):
-        for cue in rules.cues:
+        for cue in rules.cues_by_first.get(keys[i], ()):
             n = len(cue.tokens)
             if tuple(keys[i : i + n]) == cue.tokens:
                 yield i, i + n, cue
@@ -306,12 +318,23 @@ def _subject(keys, mentions, cue_first, cue_last, cue, rules: LanguageRules, con
         for m in mentions
         if m.last <= cue_first and m.first >= max(consumed_until, cue_first - SUBJECT_WINDOW)
     ]
+    if not before and rules.verb_final:
+        before = [m for m in mentions if m.first <= 2 and m.last <= cue_first]
     if before:
-        return before[-1]
-    after = [m for m in mentions if cue_last <= m.first <= cue_last + 1 and m.kind != "pronoun"]
-    if after:
-        return after[0]
-    return None
+        # "Jeyhun Bayramov, the foreign minister, said": the name, not the title after it.
+        return _best(before, reverse=True)
+    # Verb first (قال وزير الخارجية عباس عراقجي إن …, "said Lavrov"): the name just after.
+    after = [m for m in mentions if cue_last <= m.first <= cue_last + 4 and m.kind != "pronoun"]
+    return _best(after, reverse=False) if after else None
+
+
+def _best(mentions: list[_Mention], *, reverse: bool) -> _Mention:
+    ordered = list(reversed(mentions)) if reverse else mentions
+    for kind in ("name", "unknown"):
+        for mention in ordered:
+            if mention.kind == kind:
+                return mention
+    return ordered[0]
 
 
 def _resolve(subject: _Mention | None, rules, cue_first: int, context: _Context):
@@ -323,9 +346,12 @@ def _resolve(subject: _Mention | None, rules, cue_first: int, context: _Context)
         return subject.speaker, subject.role
     if subject.kind == "pronoun":
         return context.last, context.last_role
-    # A bare title: whoever this article last gave that title to.
-    for title, (speaker, role) in context.titles.items():
-        if normalise(subject.role).endswith(" ".join(title)):
+    # A bare title: whoever this article last gave that title to. Prefix comparison lets a
+    # declined title (Azerbaijani prezidenti) find the bare one (prezident).
+    bare = normalise(subject.role)
+    for title, (speaker, role) in reversed(context.titles.items()):
+        given = " ".join(title)
+        if bare.endswith(given) or given.startswith(bare) or bare.startswith(given):
             return speaker, subject.role or role
     return None, ""
 
@@ -335,7 +361,7 @@ def _remember(context: _Context, speaker: FoundSpeaker, role: str) -> None:
     context.last_role = role
 
 
-def _content(tokens, keys, cue_first, cue_last, cue, subject, rules: LanguageRules, next_cue=None):
+def _content(body, tokens, keys, cue_first, cue_last, cue, subject, rules, next_cue=None):
     n = len(keys)
     if cue.content == "between":
         if subject is None:
@@ -349,21 +375,31 @@ def _content(tokens, keys, cue_first, cue_last, cue, subject, rules: LanguageRul
         while end > cue_last and keys[end - 1] in _CONJUNCTIONS:
             end -= 1
         return (start, end) if end - start >= MIN_CONTENT_TOKENS else None
+    # The words first, then who said them: «…», — заявил X / "…," X said / …, the minister said.
+    lead = subject.first if subject is not None and subject.first < cue_first else cue_first
+    gap = body[tokens[lead - 1][1] : tokens[lead][0]] if lead >= MIN_CONTENT_TOKENS else ""
+    if _QUOTE_OR_DASH.search(gap):
+        return 0, lead
     first = cue_last
-    while first < n and keys[first] in rules.complementisers:
-        first += 1
     if subject is not None and subject.first >= cue_last:
-        first = max(first, subject.last)  # "said the minister, …" / قال الوزير إن …
-        while first < n and keys[first] in rules.complementisers:
-            first += 1
+        first = max(first, subject.last)
+    # "said on Monday that …", "نے کہا ہے کہ …", "قال … خلال مؤتمر صحفي إن …": the words start
+    # after a complementiser close behind the verb.
+    for j in range(first, min(first + COMPLEMENTISER_WINDOW, n)):
+        if j > 0 and _OPENS_WORDS.search(body[tokens[j - 1][1] : tokens[j][0]]):
+            break  # "said: «… that …»": the words start at the colon or the quotation
+        if keys[j] in rules.complementisers:
+            first = j + 1
+            break
     if n - first >= MIN_CONTENT_TOKENS:
         return first, n
-    # Nothing after the verb: the words come first ("…, the minister said.").
-    end = subject.first if subject is not None and subject.first < cue_first else cue_first
-    begin = 0
-    if subject is not None and subject.last <= cue_first and subject.first == 0:
-        begin, end = subject.last, cue_first  # SOV: X [content] bildirib
-    return (begin, end) if end - begin >= MIN_CONTENT_TOKENS else None
+    if "," in gap or "،" in gap:
+        return 0, lead  # "…, the minister said."
+    # Nothing after the verb: SOV order, X [words] bildirib / X [words] گفت.
+    if subject is not None and subject.last <= cue_first:
+        begin, end = subject.last, cue_first
+        return (begin, end) if end - begin >= MIN_CONTENT_TOKENS else None
+    return None
 
 
 def _according_to(body, tokens, keys, mentions, rules: LanguageRules, context, already):
@@ -403,6 +439,8 @@ def _with_quotes(body, bounds, tokens, mentions, results, quotes, rules, context
         if len(token_spans(body, a, b)) < MIN_QUOTE_TOKENS:
             continue
         holder = next((r for r in results if r.start <= a + 1 and b <= r.end + 1), None)
+        if holder is not None and (b - a) < QUOTE_SHARE * (holder.end - holder.start):
+            continue  # a few quoted words inside reported speech: the report is the statement
         speaker, role = (holder.speaker, holder.role) if holder else (None, "")
         if speaker is None:
             named = [
@@ -429,6 +467,17 @@ def _trim(body: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and body[end - 1] in _TRIM:
         end -= 1
+    # Keep the quotation mark that closes one opened inside: were "absurd"
+    for opening, closing in _PAIRS:
+        span = body[start:end]
+        opened = (
+            span.count(opening) > span.count(closing)
+            if opening != closing
+            else span.count(opening) % 2
+        )
+        if opened and end < len(body) and body[end] == closing:
+            end += 1
+            break
     return start, end
 
 
@@ -458,69 +507,58 @@ class ExtractionResult:
     new_speakers: int
 
 
-def article_claim(*, article_id: int) -> bool:
-    """Take the article for processing; False when another worker has it or it is done.
-
-    A row stuck in processing longer than STALE_AFTER_SECONDS (its worker died) may be taken.
-    """
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.STALE_AFTER_SECONDS)
-    return (
-        Article.objects.filter(pk=article_id)
-        .filter(
-            Q(status=Article.Status.PENDING)
-            | Q(status=Article.Status.PROCESSING, status_changed_at__lt=stale)
-        )
-        .update(status=Article.Status.PROCESSING, status_changed_at=now, attempts=F("attempts") + 1)
-        == 1
-    )
-
-
 def article_extract(*, article_id: int) -> ExtractionResult | None:
-    """Extract and store the statements of a pending article, once, however often called."""
-    if not article_claim(article_id=article_id):
-        return None
+    """Extract and store the statements of a pending article, once, however often called.
+
+    One transaction claims the row (pending -> processed, a conditional UPDATE that must
+    change exactly one row), stores the statements and hands them to claim linking. A
+    second delivery, or a second worker, finds the row no longer pending and does nothing;
+    a worker that dies mid-way leaves it pending, for the sweeper to queue again.
+    """
     try:
         with transaction.atomic():
-            return _extract_and_store(article_id)
-    except Exception as exc:
-        if _is_transient(exc):
-            Article.objects.filter(pk=article_id, status=Article.Status.PROCESSING).update(
-                status=Article.Status.PENDING, status_changed_at=timezone.now()
+            claimed = (
+                Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
+                    status=Article.Status.PROCESSED,
+                    status_changed_at=timezone.now(),
+                    attempts=F("attempts") + 1,
+                    error="",
+                )
+                == 1
             )
-            raise
+            if not claimed:
+                return None
+            return _extract_and_store(Article.objects.get(pk=article_id))
+    except (OperationalError, InterfaceError):
+        raise  # transient: the article is still pending; the task retries
+    except Exception as exc:
         logger.exception("extraction failed for article %s", article_id)
         article_fail(article_id=article_id, reason=f"{exc.__class__.__name__}: {exc}")
         return None
 
 
-def _is_transient(exc: Exception) -> bool:
-    from django.db import InterfaceError, OperationalError
-
-    return isinstance(exc, OperationalError | InterfaceError)
-
-
 def article_fail(*, article_id: int, reason: str) -> None:
-    Article.objects.filter(pk=article_id).update(
-        status=Article.Status.FAILED, status_changed_at=timezone.now(), error=reason[:2000]
+    Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
+        status=Article.Status.FAILED,
+        status_changed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        error=reason[:2000],
     )
 
 
-def _extract_and_store(article_id: int) -> ExtractionResult:
-    article = Article.objects.select_for_update().get(pk=article_id)
+def _extract_and_store(article: Article) -> ExtractionResult:
     found = statements_find(article.body, article.language, speaker_index())
     new_speakers: dict[str, Speaker] = {}
     rows = []
     for item in found:
         speaker_id = item.speaker.speaker_id
         if speaker_id is None:
-            speaker = new_speakers.get(normalise(item.speaker.name))
-            if speaker is None:
-                speaker = speaker_for_unknown_name(
+            key = normalise(item.speaker.name)
+            if key not in new_speakers:
+                new_speakers[key] = speaker_for_unknown_name(
                     name=item.speaker.name, language=article.language
                 )
-                new_speakers[normalise(item.speaker.name)] = speaker
-            speaker_id = speaker.pk
+            speaker_id = new_speakers[key].pk
         rows.append(
             Statement(
                 article=article,
@@ -534,15 +572,7 @@ def _extract_and_store(article_id: int) -> ExtractionResult:
                 said_on=article.published_at.date() if article.published_at else None,
             )
         )
-    # The article row is locked, so no one else writes its statements meanwhile; spans
-    # stored by an earlier, committed run are left as they are.
-    stored = set(Statement.objects.filter(article=article).values_list("start", "end"))
-    created = Statement.objects.bulk_create([r for r in rows if (r.start, r.end) not in stored])
-    created_ids = [statement.pk for statement in created]
-    article.status = Article.Status.PROCESSED
-    article.status_changed_at = timezone.now()
-    article.error = ""
-    article.save(update_fields=["status", "status_changed_at", "error"])
+    created_ids = [statement.pk for statement in Statement.objects.bulk_create(rows)]
     linking.statements_created(statement_ids=created_ids)
     return ExtractionResult(article.pk, len(created_ids), len(new_speakers))
 
@@ -566,21 +596,17 @@ def extraction_queue(article_ids: Iterable[int]) -> None:
 
 
 def articles_requeue_stale() -> int:
-    """Re-queue articles left pending or processing too long (lost message, dead worker)."""
+    """Queue again the articles left pending too long (a lost message, a worker that died)."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.STALE_AFTER_SECONDS)
     with transaction.atomic():
         ids = list(
             Article.objects.select_for_update(skip_locked=True)
-            .filter(
-                status__in=[Article.Status.PENDING, Article.Status.PROCESSING],
-                status_changed_at__lt=stale,
-            )
+            .filter(status=Article.Status.PENDING, status_changed_at__lt=stale)
             .values_list("id", flat=True)[:5000]
         )
-        # Pending again and stamped now: a re-queued article is swept at most once a period.
-        Article.objects.filter(id__in=ids).update(
-            status=Article.Status.PENDING, status_changed_at=now
-        )
+        # Stamped now: an article is queued again at most once per stale period, however
+        # long the queue in front of it.
+        Article.objects.filter(id__in=ids).update(status_changed_at=now)
         extraction_queue(ids)
     return len(ids)

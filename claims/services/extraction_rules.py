@@ -29,6 +29,15 @@ class Cue:
     kind: str = "reported"  # or "paraphrase": the verb reports a gist (اشارہ کیا, "pointed to")
 
 
+def by_first_word(phrases) -> dict[str, tuple]:
+    """Phrases (or cues) grouped by their first word, longest first, for lookup per token."""
+    groups: dict[str, list] = {}
+    for phrase in phrases:
+        words = phrase.tokens if isinstance(phrase, Cue) else phrase
+        groups.setdefault(words[0], []).append(phrase)
+    return {word: tuple(group) for word, group in groups.items()}
+
+
 @dataclass(frozen=True)
 class LanguageRules:
     cues: tuple[Cue, ...]
@@ -40,10 +49,17 @@ class LanguageRules:
     # A speech verb with no subject in sight refers to the last speaker (Arabic وأضاف أن …,
     # Persian وی افزود …, Russian "Он добавил"); English needs its pronoun.
     dropped_subject: bool = False
+    # Subject-object-verb order: the speaker opens the sentence and the verb closes it,
+    # however long the words in between (Persian, Azerbaijani).
+    verb_final: bool = False
     # Scripts with capital letters can name an unknown speaker by a run of capitalised words.
     capitalised_names: bool = False
     # Words never part of a name in the subject slot.
     function_words: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cues_by_first", by_first_word(self.cues))
+        object.__setattr__(self, "titles_by_first", by_first_word(self.titles))
 
 
 def _cues(*phrases: str, content: str = "after", kind: str = "reported") -> tuple[Cue, ...]:
@@ -98,6 +114,7 @@ RULES: dict[str, LanguageRules] = {
             "اعلام کرد",
             "خاطرنشان کرد",
             "تصریح کرد",
+            "خواند",
             "تکذیب کرد",
             "عنوان کرد",
             "یادآور شد",
@@ -121,6 +138,7 @@ RULES: dict[str, LanguageRules] = {
         ),
         according_to=_phrases("به گفته"),
         dropped_subject=True,
+        verb_final=True,
         function_words=_words("و", "در", "به", "از", "با", "این", "که", "را"),
     ),
     "ar": LanguageRules(
@@ -275,6 +293,7 @@ RULES: dict[str, LanguageRules] = {
         ),
         according_to=_phrases("sözlərinə görə", "görə"),
         dropped_subject=True,
+        verb_final=True,
         capitalised_names=True,
         function_words=_words("və", "ilə", "bu", "da", "də", "ki"),
     ),

@@ -84,7 +84,8 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_worker_exactly_once(
     replacement = WorkerProcess(tmp_path)
     replacement.start(CLAIMLEDGER_STALE_AFTER="1")
     try:
-        # The dead worker's own task is stuck in "processing": the sweeper hands it over.
+        # The dead worker's own article is still pending and its message unacknowledged:
+        # the sweeper queues it again.
         articles_requeue_stale()
         wait_until(lambda: _all_processed(count), timeout=120, what="every article processed")
     finally:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection
 
 from claims.models import Speaker, Statement
-from claims.services.extraction import SpeakerIndex, article_claim, article_extract, statements_find
+from claims.services.extraction import SpeakerIndex, article_extract, statements_find
 from sources.models import Article
 from sources.text import normalise
 from tests.factories import ArticleFactory
@@ -113,14 +116,37 @@ def test_an_unknown_speaker_becomes_an_unconfirmed_speaker_once(db) -> None:
     assert speaker.statements.count() == 2
 
 
-def test_an_article_in_progress_elsewhere_is_not_taken(db) -> None:
-    article = ArticleFactory(language="en")
-    assert article_claim(article_id=article.pk)
-    assert not article_claim(article_id=article.pk)
+def test_two_workers_on_one_article_store_its_statements_once(transactional_db) -> None:
+    article = ArticleFactory(
+        language="en", body="Spokesman Ali Karimi said that the report was entirely false."
+    )
+    results = []
+
+    def work() -> None:
+        try:
+            results.append(article_extract(article_id=article.pk))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(result is None for result in results) == [False, True]
+    assert Statement.objects.filter(article=article).count() == 1
 
 
-def test_an_article_whose_worker_died_is_taken_after_the_stale_period(db, settings) -> None:
-    settings.STALE_AFTER_SECONDS = 0
-    article = ArticleFactory(language="en")
-    assert article_claim(article_id=article.pk)
-    assert article_claim(article_id=article.pk)
+def test_a_failing_article_is_marked_failed_with_the_reason(db) -> None:
+    article = ArticleFactory(language="en", body="Ali Karimi said that all is well here.")
+    Statement.objects.create(  # the span extraction will find is taken: the insert fails
+        article=article,
+        speaker=Speaker.objects.create(name="Someone"),
+        text=article.body[len("Ali Karimi said that ") : -1],
+        start=len("Ali Karimi said that "),
+        end=len(article.body) - 1,
+    )
+    assert article_extract(article_id=article.pk) is None
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert "statement_unique_span" in article.error
