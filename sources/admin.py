@@ -9,12 +9,20 @@ from sources.bidi import BidiAdminMixin, bidi
 from sources.models import Article, Feed, IngestionRun, Source
 
 
+class FeedInline(BidiAdminMixin, admin.TabularInline):
+    model = Feed
+    fields = ["url", "is_active", "last_polled_at", "last_error"]
+    readonly_fields = ["last_polled_at", "last_error"]
+    extra = 0
+
+
 @admin.register(Source)
 class SourceAdmin(BidiAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "country", "default_language", "domain", "article_count"]
     list_filter = ["kind", "country", "default_language"]
     search_fields = ["name", "domain"]
     readonly_fields = ["created_at", "updated_at"]
+    inlines = [FeedInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         # article_count: articles per source, for the list column and its sorting.

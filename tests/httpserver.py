@@ -13,6 +13,7 @@ class Site:
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.failures: dict[str, int] = {}  # path -> answers of 503 before the real one
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -30,6 +31,11 @@ class Site:
                 site.requests.append((self.path, dict(self.headers)))
                 if self.path.startswith("/slow"):
                     time.sleep(3)
+                if site.failures.get(self.path, 0) > 0:
+                    site.failures[self.path] -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
                 if self.path.startswith("/loop"):
                     self.send_response(302)
                     self.send_header("Location", "/loop-" + str(len(site.requests)))

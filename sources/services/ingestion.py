@@ -449,21 +449,26 @@ def ingest(
 
 def feed_poll(*, feed_id: int, on_stored: OnStored | None = None) -> IngestionRun | None:
     """Poll one feed with a conditional GET; an unchanged feed costs one request, no run."""
+    feed = Feed.objects.select_related("source").filter(pk=feed_id, is_active=True).first()
+    if feed is None:
+        return None
     now = timezone.now()
     recently = now - timedelta(seconds=settings.FEED_MIN_INTERVAL_SECONDS)
     # Claim the poll: of two workers polling one feed at once, only one proceeds.
     claimed = (
-        Feed.objects.filter(pk=feed_id, is_active=True)
+        Feed.objects.filter(pk=feed_id, last_polled_at=feed.last_polled_at)
         .filter(Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=recently))
         .update(last_polled_at=now)
     )
     if claimed != 1:
         return None
-    feed = Feed.objects.select_related("source").get(pk=feed_id)
     try:
         page = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     except FetchError as exc:
-        Feed.objects.filter(pk=feed_id).update(last_error=str(exc))
+        # Give the claim back, so that the retry of a transient failure may poll at once.
+        Feed.objects.filter(pk=feed_id, last_polled_at=now).update(
+            last_polled_at=feed.last_polled_at, last_error=str(exc)
+        )
         raise
     if page.not_modified:
         Feed.objects.filter(pk=feed_id).update(last_error="")

@@ -125,3 +125,23 @@ def test_a_polled_feed_ends_in_statements(site, mustafayev) -> None:
     statement = Statement.objects.get()
     assert statement.speaker == mustafayev
     assert statement.text.startswith("Azerbaijan will never allow its territory")
+
+
+def test_a_feed_that_is_briefly_down_is_retried_until_it_answers(site, mustafayev) -> None:
+    site.add(
+        "/news/2",
+        "<html><body><article><p>"
+        + "Shahin Mustafayev said that the border is calm and open for trade. " * 2
+        + "</p></article></body></html>",
+        Content_Type="text/html",
+    )
+    feed_xml = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        f"<item><title>Calm</title><link>{site.url}/news/2</link></item></channel></rss>"
+    )
+    url = site.add("/down.xml", feed_xml, Content_Type="application/rss+xml")
+    site.failures["/down.xml"] = 1
+    feed = Feed.objects.create(source=SourceFactory(default_language="en"), url=url)
+    poll_feed.delay(feed.pk)
+    wait_until(lambda: Statement.objects.exists(), timeout=60, what="the retried poll")
+    assert [path for path, _ in site.requests].count("/down.xml") == 2

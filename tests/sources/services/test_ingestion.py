@@ -235,3 +235,15 @@ def test_a_url_that_times_out_is_named(site, settings) -> None:
 def test_a_redirect_loop_is_named(site) -> None:
     run = ingest(target=f"{site.url}/loop")
     assert run.error == f"{site.url}/loop: more than 5 redirects (a redirect loop?)"
+
+
+def test_a_page_url_is_fetched_and_reduced_to_its_text(site) -> None:
+    url = site.add(
+        "/news/9",
+        PAGE.format(title="Denial", text="The minister said that the claims were false. " * 4),
+        Content_Type="text/html; charset=utf-8",
+    )
+    run = ingest(target=url, source_name=SourceFactory(name="Trend").name)
+    assert (run.kind, run.new) == (IngestionRun.Kind.PAGE, 1)
+    article = Article.objects.get()
+    assert article.title == "Denial" and article.url == url and article.language == "en"
