@@ -31,3 +31,17 @@ def celery_worker_process(transactional_db, tmp_path):
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def member(db, client):
+    """Log in a staff user of a role (Analyst, Editor, Viewer) made by the roles migration."""
+    from django.contrib.auth.models import Group, User
+
+    def login(role: str) -> User:
+        user = User.objects.create_user(f"{role.lower()}1", password="x", is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        client.force_login(user)
+        return user
+
+    return login
