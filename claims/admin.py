@@ -3,8 +3,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
-from claims.admin_export import export_statements_csv, export_suggestions_csv
+from claims.admin_export import export_statements_csv
+from claims.charts import weekly_stance_chart
 from claims.filters import LANGUAGE_CHOICES
 from claims.models import (
     Claim,
@@ -19,6 +22,7 @@ from claims.models import (
     Topic,
 )
 from claims.paginators import EstimatedCountPaginator
+from claims.review_admin import SuggestionAdmin
 from sources.bidi import BidiAdminMixin, bidi
 from sources.models import Source
 from sources.search import TsQuery, search_query
@@ -207,7 +211,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(BidiAdminMixin, admin.ModelAdmin):
+class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "claim_text",
         "language",
@@ -219,7 +223,18 @@ class ClaimAdmin(BidiAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "language", "topics"]
     search_fields = ["text", "gloss_en", "external_id", "variants__text"]
     filter_horizontal = ["topics"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "weekly_chart", "timeline"]
+    fieldsets = [
+        (None, {"fields": ["text", "language", "gloss_en", "status", "topics"]}),
+        ("History at a glance", {"fields": ["weekly_chart", "timeline"]}),
+        (
+            "Record",
+            {
+                "fields": ["external_id", "first_seen_at", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
     inlines = [ClaimVariantInline, ClaimLinkInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
@@ -237,6 +252,50 @@ class ClaimAdmin(BidiAdminMixin, admin.ModelAdmin):
     def claim_text(self, obj: Claim) -> str:
         return bidi(obj.text, lang=obj.language)
 
+    def _history(self, obj: Claim) -> list[ClaimLink]:
+        # One query for both the chart and the timeline of the change page.
+        if getattr(obj, "_history_links", None) is None:
+            obj._history_links = sorted(
+                ClaimLink.objects.filter(claim=obj).select_related(
+                    "statement__speaker", "statement__article__source"
+                ),
+                key=lambda link: (_said(link), link.pk),
+            )
+        return obj._history_links
+
+    @admin.display(description="Statements per week")
+    def weekly_chart(self, obj: Claim) -> str:
+        return weekly_stance_chart([(_said(link), link.stance) for link in self._history(obj)])
+
+    @admin.display(description="Every linked statement, in time order")
+    def timeline(self, obj: Claim) -> str:
+        links = self._history(obj)
+        if not links:
+            return "No statement is linked to this claim yet."
+        rows = format_html_join(
+            "",
+            '<tr class="stance-{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            "<td><strong>{}</strong></td><td>{}</td></tr>",
+            (
+                (
+                    link.stance,
+                    _said(link),
+                    link.statement.speaker.name,
+                    link.statement.article.source.name,
+                    link.statement.language,
+                    link.get_stance_display(),
+                    bidi(link.statement.text, limit=160, lang=link.statement.language),
+                )
+                for link in links
+            ),
+        )
+        return format_html(
+            '<table class="claim-timeline"><thead><tr><th>Said</th><th>Speaker</th>'
+            "<th>Outlet</th><th>Language</th><th>Stance</th><th>Statement</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
     @admin.display(description="Asserts", ordering="asserts_count")
     def asserts_count(self, obj: Claim) -> int:
         return obj.asserts_count
@@ -246,8 +305,18 @@ class ClaimAdmin(BidiAdminMixin, admin.ModelAdmin):
         return obj.denies_count
 
 
+def _said(link: ClaimLink):
+    """When the statement was made, or as close as the record knows."""
+    statement = link.statement
+    if statement.said_on:
+        return statement.said_on
+    if statement.article.published_at:
+        return statement.article.published_at.date()
+    return statement.created_at.date()
+
+
 @admin.register(ClaimVariant)
-class ClaimVariantAdmin(BidiAdminMixin, admin.ModelAdmin):
+class ClaimVariantAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     list_display = ["variant", "language", "claim"]
     list_filter = ["language"]
     list_select_related = ["claim"]
@@ -260,7 +329,7 @@ class ClaimVariantAdmin(BidiAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(BidiAdminMixin, admin.ModelAdmin):
+class ClaimLinkAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "statement_text",
         "speaker",
@@ -294,31 +363,7 @@ class ClaimLinkAdmin(BidiAdminMixin, admin.ModelAdmin):
         return bidi(obj.claim.text, limit=90, lang=obj.claim.language)
 
 
-@admin.register(Suggestion)
-class SuggestionAdmin(BidiAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "statement_text",
-        "claim_text",
-        "score",
-        "suggested_stance",
-        "status",
-        "created_at",
-        "reviewed_by",
-    ]
-    list_filter = ["status", "suggested_stance", "method"]
-    list_select_related = ["statement", "claim", "reviewed_by"]
-    search_fields = ["statement__text", "claim__text"]
-    raw_id_fields = ["statement", "claim"]
-    readonly_fields = ["created_at", "reviewed_by", "reviewed_at"]
-    actions = [export_suggestions_csv]
-
-    @admin.display(description="Statement", ordering="statement__text")
-    def statement_text(self, obj: Suggestion) -> str:
-        return bidi(obj.statement.text, limit=90, lang=obj.statement.language)
-
-    @admin.display(description="Claim", ordering="claim__text")
-    def claim_text(self, obj: Suggestion) -> str:
-        return bidi(obj.claim.text, limit=90, lang=obj.claim.language)
+admin.site.register(Suggestion, SuggestionAdmin)
 
 
 @admin.register(ExportRun)

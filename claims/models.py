@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from sources.models import Article, country_constraint, language_constraint, language_field
 from sources.search import search_document
@@ -208,6 +209,9 @@ class Claim(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Who changed what and when, shown under History in the admin.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-first_seen_at", "-id"]
         indexes = [
@@ -230,6 +234,9 @@ class ClaimVariant(models.Model):
     text = models.TextField()
     language = language_field()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Who changed what and when, shown under History in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["claim", "language", "id"]
@@ -271,8 +278,15 @@ class Suggestion(models.Model):
     reject_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    # Who changed what and when, shown under History in the admin.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at", "-score"]
+        permissions = [
+            ("review_suggestion", "Can accept or reject a suggestion"),
+            ("bulk_review_suggestion", "Can accept or reject suggestions in bulk"),
+        ]
         constraints = [
             # One suggestion per pair, ever: a rejected pair can never be suggested again,
             # and a statement linked twice cannot queue the same claim twice.
@@ -328,6 +342,9 @@ class ClaimLink(models.Model):
     )
     confirmed_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+
+    # Who changed what and when, shown under History in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["claim", "confirmed_at"]

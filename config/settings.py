@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_celery_beat",
+    "simple_history",
     "sources",
     "claims",
 ]
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records the signed-in user on every history entry written during a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,6 +152,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+# Ingestion
+ARTICLE_MAX_CHARS = env_int("CLAIMLEDGER_MAX_ARTICLE_CHARS", 200_000)
+FETCH_USER_AGENT = os.environ.get(
+    "CLAIMLEDGER_USER_AGENT",
+    "Claimledger/0.1 (claim tracking for newsrooms; +https://github.com/claimledger)",
+)
+FETCH_TIMEOUT_SECONDS = env_int("CLAIMLEDGER_FETCH_TIMEOUT", 15)
+FETCH_MAX_BYTES = env_int("CLAIMLEDGER_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+FETCH_MAX_REDIRECTS = 5
+# Two polls of one feed closer than this are one poll (duplicate deliveries, beat catch-up).
+FEED_MIN_INTERVAL_SECONDS = 60
+# Work pending or in progress for longer than this is re-queued by the sweeper.
+STALE_AFTER_SECONDS = env_int("CLAIMLEDGER_STALE_AFTER", 300)
 
 # Production hardening: on whenever DEBUG is off, each switch overridable for odd proxies.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -3,9 +3,17 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 
 from sources.bidi import BidiAdminMixin, bidi
-from sources.models import Article, Source
+from sources.models import Article, Feed, IngestionRun, Source
+
+
+class FeedInline(BidiAdminMixin, admin.TabularInline):
+    model = Feed
+    fields = ["url", "is_active", "last_polled_at", "last_error"]
+    readonly_fields = ["last_polled_at", "last_error"]
+    extra = 0
 
 
 @admin.register(Source)
@@ -14,6 +22,7 @@ class SourceAdmin(BidiAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "country", "default_language"]
     search_fields = ["name", "domain"]
     readonly_fields = ["created_at", "updated_at"]
+    inlines = [FeedInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         # article_count: articles per source, for the list column and its sorting.
@@ -27,11 +36,11 @@ class SourceAdmin(BidiAdminMixin, admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(BidiAdminMixin, admin.ModelAdmin):
     list_display = ["headline", "source", "language", "published_at", "status", "is_duplicate"]
-    list_filter = ["status", "language", "source"]
+    list_filter = ["status", "language", "source", "ingestion_run__kind"]
     list_select_related = ["source"]
     search_fields = ["url", "title"]
     date_hierarchy = "published_at"
-    raw_id_fields = ["duplicate_of"]
+    raw_id_fields = ["duplicate_of", "ingestion_run"]
     autocomplete_fields = ["source"]
     readonly_fields = ["content_hash", "created_at", "status_changed_at", "attempts"]
     fieldsets = [
@@ -47,6 +56,7 @@ class ArticleAdmin(BidiAdminMixin, admin.ModelAdmin):
                     "error",
                     "content_hash",
                     "duplicate_of",
+                    "ingestion_run",
                     "created_at",
                 ]
             },
@@ -60,3 +70,69 @@ class ArticleAdmin(BidiAdminMixin, admin.ModelAdmin):
     @admin.display(description="Duplicate", boolean=True)
     def is_duplicate(self, obj: Article) -> bool:
         return obj.duplicate_of_id is not None
+
+
+@admin.register(Feed)
+class FeedAdmin(BidiAdminMixin, admin.ModelAdmin):
+    list_display = ["url", "source", "is_active", "last_polled_at", "last_error"]
+    list_filter = ["is_active", "source"]
+    list_select_related = ["source"]
+    search_fields = ["url", "source__name"]
+    autocomplete_fields = ["source"]
+    readonly_fields = ["etag", "last_modified", "last_polled_at", "last_error", "created_at"]
+
+
+@admin.register(IngestionRun)
+class IngestionRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "kind",
+        "target",
+        "status",
+        "total",
+        "new",
+        "duplicates",
+        "failed",
+        "duration",
+    ]
+    list_filter = ["status", "kind", "source"]
+    list_select_related = ["source", "feed"]
+    search_fields = ["target"]
+    date_hierarchy = "started_at"
+    readonly_fields = [
+        "kind",
+        "target",
+        "source",
+        "feed",
+        "status",
+        "total",
+        "new",
+        "duplicates",
+        "failed",
+        "error",
+        "error_list",
+        "started_at",
+        "finished_at",
+        "article_progress",
+    ]
+    exclude = ["errors"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # runs are made by ingesting, never by hand
+
+    @admin.display(description="Took")
+    def duration(self, obj: IngestionRun) -> str:
+        if obj.finished_at is None:
+            return "running"
+        return f"{(obj.finished_at - obj.started_at).total_seconds():.1f} s"
+
+    @admin.display(description="Errors (where: what)")
+    def error_list(self, obj: IngestionRun) -> str:
+        if not obj.errors:
+            return "—"
+        return format_html_join("", '<div dir="auto">{}</div>', ((e["error"],) for e in obj.errors))
+
+    @admin.display(description="Articles by status")
+    def article_progress(self, obj: IngestionRun) -> str:
+        counts = obj.articles.values_list("status").annotate(n=Count("id")).order_by("status")
+        return ", ".join(f"{status}: {n}" for status, n in counts) or "—"

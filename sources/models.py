@@ -72,7 +72,6 @@ class Source(models.Model):
 class Article(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
-        PROCESSING = "processing", "Processing"
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
 
@@ -93,6 +92,14 @@ class Article(models.Model):
         blank=True,
         related_name="duplicates",
         help_text="The first article seen with the same content under another URL",
+    )
+    ingestion_run = models.ForeignKey(
+        "IngestionRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The run that first stored it",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     status_changed_at = models.DateTimeField(default=timezone.now)
@@ -122,11 +129,11 @@ class Article(models.Model):
         indexes = [
             # Duplicate detection looks up by hash on every ingested article.
             models.Index(fields=["content_hash"], name="article_content_hash_idx"),
-            # The sweeper re-queues work stuck in pending/processing since a given time.
+            # The sweeper re-queues articles pending since before a given time.
             models.Index(
                 fields=["status_changed_at"],
-                condition=Q(status__in=["pending", "processing"]),
-                name="article_unfinished_idx",
+                condition=Q(status="pending"),
+                name="article_pending_idx",
             ),
             # A source's articles, newest first (admin filter, source pages).
             models.Index(fields=["source", "-published_at"], name="article_source_published_idx"),
@@ -134,3 +141,71 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed of a source, polled by Celery beat."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField(max_length=2000, unique=True)
+    is_active = models.BooleanField(default=True)
+    # Conditional GET: an unchanged feed answers 304 and costs nothing.
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["source", "url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class IngestionRun(models.Model):
+    """One ingestion of a file, folder, page or feed: what came in and what went wrong."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "File (JSON Lines or CSV)"
+        FOLDER = "folder", "Folder of HTML pages"
+        PAGE = "page", "Web page"
+        FEED = "feed", "RSS/Atom feed"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        PARTIAL = "partial", "Partly failed"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    target = models.TextField(help_text="The path or URL ingested")
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="ingestion_runs"
+    )
+    feed = models.ForeignKey(
+        Feed, on_delete=models.SET_NULL, null=True, blank=True, related_name="ingestion_runs"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    total = models.PositiveIntegerField(default=0, help_text="Records read")
+    new = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # [{"where": "line 7" | URL, "error": "..."}], one entry per rejected record.
+    errors = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, help_text="Why the whole run failed, if it did")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="running", finished_at__isnull=True)
+                | (~Q(status="running") & Q(finished_at__isnull=False)),
+                name="ingestionrun_finished_iff_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.target} ({self.get_status_display()})"

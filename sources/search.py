@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery
 
-from sources.text import tokenise
+from sources.text import token_spans, tokenise
 
 # tsvector limits: positions above 16383 are clamped by PostgreSQL, lexemes must stay under
 # 2 KB; a token that long is not a word anyone searches for.
@@ -26,13 +26,6 @@ _MAX_LEXEME_BYTES = 2046
 _TITLE_GAP = 100
 
 _QUERY_PART = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
-
-# A word as written: letters, digits and the marks `normalise` drops (diacritics, tatweel,
-# joiners), so ZWNJ in می‌خواهم or a vowel sign does not split one word in two.
-_WORD = re.compile(
-    r"(?:[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
-    r"\u08d3-\u08ff\u0640\u200c\u200d\u0307])+"
-)
 
 
 def _lexeme(token: str) -> str | None:
@@ -96,13 +89,13 @@ def highlight_spans(text: str, terms: frozenset[str] | set[str]) -> list[tuple[i
     """Character spans of the words in `text` whose normalised form is one of `terms`."""
     if not terms:
         return []
-    return [match.span() for match in _WORD.finditer(text) if _word_tokens(match.group()) & terms]
+    return [(start, end) for start, end, key in token_spans(text) if _word_tokens(key) & terms]
 
 
 @lru_cache(maxsize=65536)
-def _word_tokens(word: str) -> frozenset[str]:
-    # Pages highlight the same few thousand words over and over; normalising is the cost.
-    return frozenset(tokenise(word))
+def _word_tokens(key: str) -> frozenset[str]:
+    # A word's key is usually one token; tokenise splits the rare key that is not.
+    return frozenset(tokenise(key))
 
 
 class TsQuery(SearchQuery):

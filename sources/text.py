@@ -8,6 +8,7 @@ zero-width joiners; those differences must not decide whether two texts match.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -61,26 +62,48 @@ _WHITESPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
 
 
-def _unify_digits(text: str) -> str:
-    # Every decimal digit (Arabic-Indic, Extended Arabic-Indic, Devanagari...) becomes ASCII.
-    return "".join(
-        str(unicodedata.digit(ch)) if ch > "\x7f" and unicodedata.category(ch) == "Nd" else ch
-        for ch in text
-    )
+# Every decimal digit (Arabic-Indic, Extended Arabic-Indic, Devanagari…) becomes ASCII.
+_DIGITS = {
+    code: str(unicodedata.digit(chr(code)))
+    for code in range(0x80, 0x10000)
+    if unicodedata.category(chr(code)) == "Nd"
+}
+_INVISIBLES = {ord(ch): None for ch in _BIDI_CONTROLS + _JOINERS + _TATWEEL}
+# After NFKC and casefold(): digits to ASCII, and Turkish İ's leftover combining dot dropped.
+_AFTER_CASEFOLD = {**_DIGITS, 0x0307: None}
 
 
 def normalise(text: str) -> str:
     """Return the comparison key of `text`: same words in any spelling give the same key."""
     # NFKC rather than NFC: it also folds Arabic presentation forms (ﻻ) and full-width Latin.
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate({ord(ch): None for ch in _BIDI_CONTROLS + _JOINERS + _TATWEEL})
+    text = text.translate(_INVISIBLES)
     text = _ARABIC_DIACRITICS.sub("", text)
     text = _HAMZA_SEAT_BEFORE_YEH.sub("", text)
     text = text.translate(_LETTER_MAP)
-    # casefold() turns Turkish/Azerbaijani İ into i + combining dot; drop the dot.
-    text = text.casefold().replace("\u0307", "")
-    text = _unify_digits(text)
+    text = text.casefold().translate(_AFTER_CASEFOLD)
     return _WHITESPACE.sub(" ", text).strip()
+
+
+# A word in the original text: letters and digits plus the marks normalise() removes
+# (harakat, tatweel, zero-width joiners), so a vocalised word is one token, not three.
+_RAW_TOKEN = re.compile("[\\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d]+")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _token_key(word: str) -> str:
+    # Words repeat across articles; caching their keys makes tokenising several times faster.
+    return normalise(word)
+
+
+def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, normalised key) of each word of text[start:end], offsets into `text`."""
+    spans = []
+    for match in _RAW_TOKEN.finditer(text, start, len(text) if end is None else end):
+        key = _token_key(match.group())
+        if key:
+            spans.append((match.start(), match.end(), key))
+    return spans
 
 
 def tokenise(text: str) -> list[str]:
@@ -91,3 +114,51 @@ def tokenise(text: str) -> list[str]:
 def content_hash(text: str) -> str:
     """Hash of the normalised text: the same article under two URLs or encodings collides."""
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+# The languages Claimledger's desks read. Restricting lingua to them keeps detection fast
+# and stops it from answering "Punjabi" for short Urdu text.
+DETECTABLE_LANGUAGES = ("ur", "fa", "ar", "en", "az", "ru")
+# Detection reads the start of a text; a few sentences decide it as well as the whole.
+_DETECTION_SAMPLE = 2000
+
+
+@functools.cache
+def _detector():
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in DETECTABLE_LANGUAGES]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def detect_language(text: str) -> str:
+    """Return the ISO 639-1 code of the text's language, or "" when it cannot tell."""
+    sample = text[:_DETECTION_SAMPLE].strip()
+    if not sample:
+        return ""
+    language = _detector().detect_language_of(sample)
+    return language.iso_code_639_1.name.lower() if language else ""
+
+
+# A sentence ends at a full stop (Latin, Urdu ۔), ! or ? (Arabic ؟), with any closing quotes
+# or brackets that follow it, before whitespace; or at a line break.
+_SENTENCE_END = re.compile(r"[.!?؟۔]+[”»\"’」)\]]*(?=\s)|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text`, trimmed of surrounding whitespace."""
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    result = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if end > begin:
+            result.append((begin, end))
+    return result

@@ -7,11 +7,30 @@ import re
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Claim, ExportRun, Statement, Suggestion
+from sources.models import Feed, IngestionRun, Source
 from tests.factories import SuggestionFactory
 
 pytestmark = pytest.mark.django_db
+
+MADE_FOR_THE_TEST = {
+    Suggestion: lambda: SuggestionFactory(
+        statement=Statement.objects.first(), claim=Claim.objects.last()
+    ),
+    Feed: lambda: Feed.objects.create(
+        source=Source.objects.first(), url="https://www.mehrnews.com/rss"
+    ),
+    IngestionRun: lambda: IngestionRun.objects.create(
+        kind="feed",
+        target="https://www.mehrnews.com/rss",
+        status="partial",
+        finished_at=timezone.now(),
+        failed=1,
+        errors=[{"where": "line 3", "error": "line 3: malformed JSON"}],
+    ),
+}
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label in {"sources", "claims"}]
 
@@ -21,8 +40,8 @@ def test_list_and_change_pages_render(admin_client, seeded, model) -> None:
     meta = model._meta
     listing = admin_client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
     assert listing.status_code == 200
-    if model is Suggestion:  # the seed story has links, not suggestions: queue one
-        SuggestionFactory(statement=Statement.objects.first(), claim=Claim.objects.last())
+    if model in MADE_FOR_THE_TEST:  # the seed story has none of these
+        MADE_FOR_THE_TEST[model]()
     if model is ExportRun:  # written by exports only: run one
         b"".join(admin_client.get(reverse("claims:export_claims")).streaming_content)
     obj = model.objects.first()
@@ -32,8 +51,8 @@ def test_list_and_change_pages_render(admin_client, seeded, model) -> None:
     )
     assert change.status_code == 200
     add = admin_client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
-    # Export runs are records of what happened: nobody adds one by hand.
-    assert add.status_code == (403 if model is ExportRun else 200)
+    # Ingestion and export runs are records of what happened: nobody adds one by hand.
+    assert add.status_code == (403 if model in {IngestionRun, ExportRun} else 200)
 
 
 def test_urdu_statements_are_marked_right_to_left_in_the_list(admin_client, seeded) -> None:

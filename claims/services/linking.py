@@ -16,4 +16,4 @@ logger = logging.getLogger(__name__)
 def statements_created(*, statement_ids: Sequence[int]) -> None:
     """Hook: new statements exist. Until the matcher lands, this only records the hand-off."""
     if statement_ids:
-        logger.info("claim linking not installed; %d statements await it", len(statement_ids))
+        logger.debug("claim linking not installed; %d statements await it", len(statement_ids))

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0002_statement_search_and_export_runs'),
+        ('claims', '0005_statement_search_and_export_runs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

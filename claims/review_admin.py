@@ -1,0 +1,284 @@
+"""The review queue: pending suggestions, a review page each, bulk decisions.
+
+Registered from claims/admin.py. Decisions go through claims.services.review.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from claims.admin_export import export_suggestions_csv
+from claims.highlight import keys_of_spans, marked, spans_of_keys
+from claims.models import ClaimLink, Stance, Suggestion
+from claims.services.review import (
+    ReviewError,
+    next_pending,
+    suggestion_accept,
+    suggestion_reject,
+    suggestions_accept,
+    suggestions_reject,
+)
+from sources.bidi import BidiAdminMixin, bidi
+
+RECENT_CONFIRMED = 5
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The queue opens on pending suggestions; decided ones are one click away."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Suggestion.Status.choices, ("all", "All")]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or Suggestion.Status.PENDING) == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or Suggestion.Status.PENDING
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+class ScoreBandFilter(admin.SimpleListFilter):
+    title = "score"
+    parameter_name = "score_band"
+    BANDS = {"high": (0.75, None), "medium": (0.5, 0.75), "low": (None, 0.5)}
+
+    def lookups(self, request, model_admin):
+        return [("high", "0.75 and above"), ("medium", "0.50 – 0.75"), ("low", "below 0.50")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.BANDS:
+            return queryset
+        low, high = self.BANDS[self.value()]
+        if low is not None:
+            queryset = queryset.filter(score__gte=low)
+        if high is not None:
+            queryset = queryset.filter(score__lt=high)
+        return queryset
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = "age"
+    parameter_name = "age"
+    AGES = {"day": (None, 1), "week": (1, 7), "older": (7, None)}
+
+    def lookups(self, request, model_admin):
+        return [("day", "Last 24 hours"), ("week", "1–7 days"), ("older", "Older than a week")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.AGES:
+            return queryset
+        newest, oldest = self.AGES[self.value()]
+        now = timezone.now()
+        if newest is not None:
+            queryset = queryset.filter(created_at__lte=now - timedelta(days=newest))
+        if oldest is not None:
+            queryset = queryset.filter(created_at__gt=now - timedelta(days=oldest))
+        return queryset
+
+
+class SuggestionAdmin(BidiAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "statement_excerpt",
+        "speaker",
+        "outlet",
+        "said",
+        "claim_text",
+        "score",
+        "suggested_stance",
+        "review_link",
+    ]
+    list_filter = [
+        StatusFilter,
+        ("claim", admin.RelatedOnlyFieldListFilter),
+        ("statement__article__source", admin.RelatedOnlyFieldListFilter),
+        "statement__language",
+        ScoreBandFilter,
+        "suggested_stance",
+        AgeFilter,
+    ]
+    list_select_related = ["statement__speaker", "statement__article__source", "claim"]
+    search_fields = ["statement__text", "claim__text", "claim__external_id"]
+    raw_id_fields = ["statement", "claim"]
+    readonly_fields = ["created_at", "reviewed_by", "reviewed_at"]
+    actions = ["accept_selected", "reject_selected", export_suggestions_csv]
+    # The queue is long: no second COUNT over all suggestions on every page.
+    show_full_result_count = False
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("claims.review_suggestion")
+
+    def has_bulk_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("claims.bulk_review_suggestion")
+
+    @admin.display(description="Statement", ordering="statement__text")
+    def statement_excerpt(self, obj: Suggestion) -> str:
+        return bidi(obj.statement.text, limit=110, lang=obj.statement.language)
+
+    @admin.display(description="Speaker", ordering="statement__speaker__name")
+    def speaker(self, obj: Suggestion) -> str:
+        return obj.statement.speaker.name
+
+    @admin.display(description="Outlet", ordering="statement__article__source__name")
+    def outlet(self, obj: Suggestion) -> str:
+        return obj.statement.article.source.name
+
+    @admin.display(description="Said", ordering="statement__said_on")
+    def said(self, obj: Suggestion):
+        return obj.statement.said_on or obj.statement.article.published_at
+
+    @admin.display(description="Claim", ordering="claim__text")
+    def claim_text(self, obj: Suggestion) -> str:
+        return bidi(obj.claim.text, limit=90, lang=obj.claim.language)
+
+    @admin.display(description="")
+    def review_link(self, obj: Suggestion) -> str:
+        url = reverse("admin:claims_suggestion_review", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Review</a>', url)
+
+    @admin.action(
+        description="Accept selected suggestions (suggested stance)", permissions=["bulk_review"]
+    )
+    def accept_selected(self, request: HttpRequest, queryset) -> None:
+        result = suggestions_accept(
+            suggestion_ids=list(queryset.values_list("pk", flat=True)), user=request.user
+        )
+        self._report(request, "accepted", result)
+
+    @admin.action(description="Reject selected suggestions", permissions=["bulk_review"])
+    def reject_selected(self, request: HttpRequest, queryset) -> None:
+        result = suggestions_reject(
+            suggestion_ids=list(queryset.values_list("pk", flat=True)), user=request.user
+        )
+        self._report(request, "rejected", result)
+
+    def _report(self, request: HttpRequest, verb: str, result) -> None:
+        self.message_user(request, f"{result.decided} suggestions {verb}.", messages.SUCCESS)
+        if result.skipped:
+            self.message_user(
+                request,
+                f"{result.skipped} were already decided by someone else and were left as they are.",
+                messages.WARNING,
+            )
+
+    def get_urls(self):
+        review = path(
+            "<int:suggestion_id>/review/",
+            self.admin_site.admin_view(self.review_view),
+            name="claims_suggestion_review",
+        )
+        return [review, *super().get_urls()]
+
+    def review_view(self, request: HttpRequest, suggestion_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        suggestion = get_object_or_404(
+            Suggestion.objects.select_related(
+                "statement__speaker", "statement__article__source", "claim", "reviewed_by"
+            ),
+            pk=suggestion_id,
+        )
+        if request.method == "POST":
+            return self._decide(request, suggestion)
+        return TemplateResponse(
+            request,
+            "admin/claims/suggestion/review.html",
+            {**self.admin_site.each_context(request), **self._review_context(request, suggestion)},
+        )
+
+    def _decide(self, request: HttpRequest, suggestion: Suggestion) -> HttpResponse:
+        decision = request.POST.get("decision")
+        if decision != "skip" and not self.has_review_permission(request):
+            raise PermissionDenied
+        following = next_pending(after=suggestion)
+        try:
+            if decision == "accept":
+                link = suggestion_accept(
+                    suggestion_id=suggestion.pk,
+                    user=request.user,
+                    stance=request.POST.get("stance") or None,
+                )
+                self.message_user(
+                    request,
+                    f"Accepted: the statement {link.get_stance_display().lower()} the claim.",
+                )
+            elif decision == "reject":
+                suggestion_reject(
+                    suggestion_id=suggestion.pk,
+                    user=request.user,
+                    reason=request.POST.get("reason", ""),
+                )
+                self.message_user(request, "Rejected: this pair will not be suggested again.")
+            elif decision != "skip":
+                self.message_user(request, f"Unknown decision {decision!r}.", messages.ERROR)
+                return HttpResponseRedirect(request.path)
+        except ReviewError as exc:
+            self.message_user(request, str(exc).capitalize(), messages.WARNING)
+        if following is None:
+            return HttpResponseRedirect(reverse("admin:claims_suggestion_changelist"))
+        return HttpResponseRedirect(reverse("admin:claims_suggestion_review", args=[following.pk]))
+
+    def _review_context(self, request: HttpRequest, suggestion: Suggestion) -> dict:
+        statement, claim = suggestion.statement, suggestion.claim
+        body = statement.article.body
+        # The paragraph that holds the statement: article context, not just the quote.
+        para_start = body.rfind("\n", 0, statement.start) + 1
+        para_end = body.find("\n", statement.end)
+        para_end = len(body) if para_end == -1 else para_end
+        evidence = suggestion.evidence or {}
+        statement_spans = [
+            (m["start"], m["end"]) for m in evidence.get("matched", []) if "start" in m
+        ]
+        if not statement_spans:
+            # No spans from the matcher: the words statement and claim share.
+            claim_keys = {
+                k
+                for text in [claim.text, *claim.variants.values_list("text", flat=True)]
+                for k in keys_of_spans(text, [(0, len(text))])
+            }
+            statement_spans = spans_of_keys(statement.text, claim_keys)
+        keys = keys_of_spans(statement.text, statement_spans)
+        paragraph = (
+            marked(body[para_start : statement.start], [])
+            + format_html(
+                '<span class="statement">{}</span>', marked(statement.text, statement_spans)
+            )
+            + marked(body[statement.end : para_end], [])
+        )
+        variants = [(v, marked(v.text, spans_of_keys(v.text, keys))) for v in claim.variants.all()]
+        recent = (
+            ClaimLink.objects.filter(claim=claim)
+            .select_related("statement__speaker", "statement__article__source")
+            .order_by("-confirmed_at")[:RECENT_CONFIRMED]
+        )
+        return {
+            "title": "Review suggestion",
+            "opts": self.model._meta,
+            "suggestion": suggestion,
+            "statement": statement,
+            "claim": claim,
+            "paragraph": paragraph,
+            "claim_marked": marked(claim.text, spans_of_keys(claim.text, keys)),
+            "variants": variants,
+            "recent_links": recent,
+            "stances": Stance.choices,
+            "can_review": self.has_review_permission(request)
+            and suggestion.status == Suggestion.Status.PENDING,
+        }

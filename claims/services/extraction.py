@@ -1,0 +1,612 @@
+"""Statement extraction: find who said what in an article, with exact offsets.
+
+Rule-based and per language (claims/services/extraction_rules.py): direct quotes in any
+quotation marks, and reported speech around speech verbs (Urdu X نے کہا کہ …, Persian
+X گفت …, Arabic قال X إن …, English X said …, Russian X заявил, что …, Azerbaijani
+X bildirib ki, …). Speakers are matched through their aliases' normalised keys; a pronoun
+or a bare title (انہوں نے, "the deputy prime minister") refers back to the last named
+speaker; an unknown name becomes an unconfirmed Speaker for an analyst to check.
+
+`statements_find` is pure (text in, spans out), so it is measured without a database;
+`article_extract` claims an article row, runs it and stores the result once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Count, F, Max, Sum
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from claims.models import Speaker, SpeakerAlias, Statement
+from claims.services import linking
+from claims.services.extraction_rules import RULES, LanguageRules
+from claims.services.speakers import speaker_alias_add
+from sources.models import Article
+from sources.text import normalise, sentence_spans, token_spans
+
+logger = logging.getLogger(__name__)
+
+MIN_CONTENT_TOKENS = 3
+MIN_QUOTE_TOKENS = 3
+# How far before a speech verb its subject may stand ("Foreign Minister Abbas Araghchi said").
+SUBJECT_WINDOW = 8
+COMPLEMENTISER_WINDOW = 7
+# A quotation covering less of a reported statement than this stays part of it.
+QUOTE_SHARE = 0.6
+# Russian and Azerbaijani decline names (Мустафаева, Pezeşkianın): an alias's last word
+# also matches with a short case ending.
+_CASE_ENDING_MAX = 3
+
+_QUOTES = re.compile(
+    r"“([^”]{2,}?)”|«([^»]{2,}?)»|„([^“”]{2,}?)[“”]|「([^」]{2,}?)」|\"([^\"\n]{2,}?)\"|‘([^’\n]{2,}?)’"
+)
+# Between the quoted words and the speaker: a closing quote, a comma or a dash.
+_QUOTE_OR_DASH = re.compile(r"[”»\"’」]|[,،]\s*[—–-]")
+_OPENS_WORDS = re.compile(r"[:«“\"„「]")
+_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"), ('"', '"'), ("「", "」"))
+_CONJUNCTIONS = frozenset({"اور", "و", "and", "и", "və"})
+_TRIM = " \t\n,،;؛:—–-\"'“”«»„‘’「」.۔"
+
+
+class ExtractionError(Exception):
+    """An article cannot be processed; the message names the article."""
+
+
+# --- finding --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FoundSpeaker:
+    speaker_id: int | None  # None: a name no alias knows yet
+    name: str  # as written in the article
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker: FoundSpeaker
+    role: str = ""
+
+
+class SpeakerIndex:
+    """Alias keys of all speakers, looked up by token sequence."""
+
+    def __init__(self, aliases: Iterable[tuple[int, str]]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        self._by_prefix: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for speaker_id, key in aliases:
+            tokens = tuple(key.split())
+            if not tokens:
+                continue
+            self._by_first.setdefault(tokens[0], []).append((tokens, speaker_id))
+            if len(tokens) == 1 and len(tokens[0]) >= 4:
+                self._by_prefix.setdefault(tokens[0][:4], []).append((tokens, speaker_id))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda entry: len(entry[0]), reverse=True)
+
+    def match_at(self, keys: list[str], i: int) -> tuple[int, int] | None:
+        """(length in tokens, speaker id) of the longest alias starting at token i."""
+        for tokens, speaker_id in self._by_first.get(keys[i], ()):
+            n = len(tokens)
+            if tuple(keys[i : i + n]) == tokens:
+                return n, speaker_id
+            if (
+                n > 1
+                and i + n <= len(keys)
+                and tuple(keys[i : i + n - 1]) == tokens[:-1]
+                and _declined(keys[i + n - 1], tokens[-1])
+            ):
+                return n, speaker_id
+        for tokens, speaker_id in self._by_prefix.get(keys[i][:4], ()):
+            if _declined(keys[i], tokens[0]):
+                return 1, speaker_id
+        return None
+
+
+def _declined(word: str, alias_word: str) -> bool:
+    ending = word[len(alias_word) :]
+    return (
+        len(alias_word) >= 4
+        and word.startswith(alias_word)
+        and 0 < len(ending) <= _CASE_ENDING_MAX
+        and ending.isalpha()
+    )
+
+
+@dataclass
+class _Mention:
+    first: int  # token indices, inclusive-exclusive
+    last: int
+    kind: str  # "name" | "pronoun" | "title" | "unknown"
+    speaker: FoundSpeaker | None = None
+    role: str = ""
+
+
+@dataclass
+class _Context:
+    """What the reader of an article remembers: the last speaker and who holds which title."""
+
+    last: FoundSpeaker | None = None
+    last_role: str = ""
+    titles: dict[tuple[str, ...], tuple[FoundSpeaker, str]] = field(default_factory=dict)
+    unknown: dict[str, FoundSpeaker] = field(default_factory=dict)  # by last word of the name
+
+
+def statements_find(body: str, language: str, index: SpeakerIndex) -> list[Found]:
+    """Return the statements of `body` in text order, each with its speaker and role."""
+    rules = RULES.get(language.split("-")[0])
+    if rules is None:
+        return []
+    context = _Context()
+    found: list[Found] = []
+    quotes = _quote_spans(body)
+    for start, end in _sentences(body, quotes):
+        tokens = token_spans(body, start, end)
+        if not tokens:
+            continue
+        found.extend(_sentence(body, tokens, (start, end), rules, index, context, quotes))
+    return found
+
+
+def _sentences(body: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans, merged where a quotation runs across a full stop."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sentence_spans(body):
+        if merged and any(a < merged[-1][1] and b > merged[-1][1] for a, b in quotes):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _quote_spans(body: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _QUOTES.finditer(body):
+        group = next(i for i in range(1, 7) if match.group(i) is not None)
+        spans.append((match.start(group), match.end(group)))
+    return spans
+
+
+def _sentence(body, tokens, bounds, rules: LanguageRules, index, context, quotes) -> list[Found]:
+    keys = [key for _, _, key in tokens]
+    # Names inside a quotation are what was said, not who said it.
+    mentions = [
+        m
+        for m in _mentions(body, tokens, keys, rules, index, context)
+        if not any(a <= tokens[m.first][0] < b for a, b in quotes)
+    ]
+    results: list[Found] = []
+    consumed_until = -1  # token index: words already inside a statement's content
+    cues = list(_cues(keys, rules))
+    for number, (cue_first, cue_last, cue) in enumerate(cues):
+        next_cue = cues[number + 1][0] if number + 1 < len(cues) else None
+        if cue_first < consumed_until:
+            continue
+        subject = _subject(keys, mentions, cue_first, cue_last, cue, rules, consumed_until)
+        speaker, role = _resolve(subject, rules, cue_first, context)
+        if speaker is None and results:
+            # Coordinated verbs share their subject: X نے … قرار دیا اور کہا کہ …
+            speaker, role = results[-1].speaker, results[-1].role
+        if speaker is None:
+            continue
+        content = _content(body, tokens, keys, cue_first, cue_last, cue, subject, rules, next_cue)
+        if content is None:
+            continue
+        first, last = content
+        start, end = _trim(body, tokens[first][0], tokens[last - 1][1])
+        if last - first < MIN_CONTENT_TOKENS or end <= start:
+            continue
+        results.append(Found(start, end, body[start:end], cue.kind, speaker, role))
+        consumed_until = max(consumed_until, last, cue_last)
+        _remember(context, speaker, role)
+    results.extend(_according_to(body, tokens, keys, mentions, rules, context, results))
+    return _with_quotes(body, bounds, tokens, mentions, results, quotes, rules, context)
+
+
+def _mentions(body, tokens, keys, rules: LanguageRules, index: SpeakerIndex, context):
+    mentions: list[_Mention] = []
+    i = 0
+    while i < len(keys):
+        match = index.match_at(keys, i)
+        if match:
+            n, speaker_id = match
+            name = body[tokens[i][0] : tokens[i + n - 1][1]]
+            role, title = _title_before(body, tokens, keys, i, rules)
+            speaker = FoundSpeaker(speaker_id, name)
+            mentions.append(_Mention(i, i + n, "name", speaker, role))
+            if title:
+                context.titles[title] = (speaker, role)
+            i += n
+            continue
+        title = _title_at(keys, i, rules)
+        if title:
+            role = _text(body, tokens, i, i + len(title))
+            mentions.append(_Mention(i, i + len(title), "title", role=role))
+            i += len(title)
+            continue
+        if keys[i] in rules.pronouns:
+            mentions.append(_Mention(i, i + 1, "pronoun"))
+        elif rules.capitalised_names and _is_capitalised(body, tokens[i], keys[i], rules):
+            j = i
+            while (
+                j < len(keys)
+                and _is_capitalised(body, tokens[j], keys[j], rules)
+                and not index.match_at(keys, j)
+                and (j == i or body[tokens[j - 1][1] : tokens[j][0]].isspace())
+            ):
+                j += 1
+            # A capitalised word opening the sentence is usually just the sentence's start.
+            if j - i >= 2 or (i > 0 and j - i >= 1):
+                name = _text(body, tokens, i, j)
+                role, _ = _title_before(body, tokens, keys, i, rules)
+                # "Zakharova" after "Maria Zakharova": the same new speaker, by surname.
+                speaker = context.unknown.get(keys[j - 1]) or FoundSpeaker(None, name)
+                context.unknown.setdefault(keys[j - 1], speaker)
+                mentions.append(_Mention(i, j, "unknown", speaker, role))
+            i = max(j, i + 1)
+            continue
+        i += 1
+    return mentions
+
+
+def _is_capitalised(body: str, token: tuple[int, int, str], key: str, rules) -> bool:
+    return body[token[0]].isupper() and key not in rules.function_words and not key.isdigit()
+
+
+def _title_at(keys: list[str], i: int, rules: LanguageRules) -> tuple[str, ...] | None:
+    for title in rules.titles_by_first.get(keys[i], ()):
+        if tuple(keys[i : i + len(title)]) == title:
+            return title
+    return None
+
+
+def _title_before(
+    body, tokens, keys, i, rules: LanguageRules
+) -> tuple[str, tuple[str, ...] | None]:
+    """The title written just before a name (نائب وزیر اعظم شاہین مصطفیاف) and its text."""
+    for title in rules.titles:
+        n = len(title)
+        if i - n >= 0 and tuple(keys[i - n : i]) == title:
+            first = i - n
+            # Keep the country with the title: "آذربائیجان کے نائب وزیر اعظم", "Azerbaijan's".
+            if first >= 2 and keys[first - 1] in {"کی", "کا", "s"}:
+                first -= 2
+            return _text(body, tokens, first, i), title
+    return "", None
+
+
+def _text(body, tokens, first: int, last: int) -> str:
+    return body[tokens[first][0] : tokens[last - 1][1]]
+
+
+def _cues(keys: list[str], rules: LanguageRules):
+    i = 0
+    while i < len(keys):
+        for cue in rules.cues_by_first.get(keys[i], ()):
+            n = len(cue.tokens)
+            if tuple(keys[i : i + n]) == cue.tokens:
+                yield i, i + n, cue
+                i += n - 1
+                break
+        i += 1
+
+
+def _subject(keys, mentions, cue_first, cue_last, cue, rules: LanguageRules, consumed_until):
+    if rules.subject_marker:
+        # Urdu: the speaker stands right before the nearest ergative نے before the verb, or
+        # right before the verb phrase "X کا کہنا تھا"; words already quoted do not count.
+        if cue.tokens[0] == "کا":
+            return next((m for m in reversed(mentions) if m.last == cue_first), None)
+        marker = normalise(rules.subject_marker)
+        for j in range(cue_first - 1, max(consumed_until, -1), -1):
+            if keys[j] == marker:
+                return next((m for m in reversed(mentions) if m.last == j), None)
+        return None
+    before = [
+        m
+        for m in mentions
+        if m.last <= cue_first and m.first >= max(consumed_until, cue_first - SUBJECT_WINDOW)
+    ]
+    if not before and rules.verb_final:
+        before = [m for m in mentions if m.first <= 2 and m.last <= cue_first]
+    if before:
+        # "Jeyhun Bayramov, the foreign minister, said": the name, not the title after it.
+        return _best(before, reverse=True)
+    # Verb first (قال وزير الخارجية عباس عراقجي إن …, "said Lavrov"): the name just after.
+    after = [m for m in mentions if cue_last <= m.first <= cue_last + 4 and m.kind != "pronoun"]
+    return _best(after, reverse=False) if after else None
+
+
+def _best(mentions: list[_Mention], *, reverse: bool) -> _Mention:
+    ordered = list(reversed(mentions)) if reverse else mentions
+    for kind in ("name", "unknown"):
+        for mention in ordered:
+            if mention.kind == kind:
+                return mention
+    return ordered[0]
+
+
+def _resolve(subject: _Mention | None, rules, cue_first: int, context: _Context):
+    if subject is None:
+        if rules.dropped_subject and context.last is not None and cue_first <= 2:
+            return context.last, context.last_role
+        return None, ""
+    if subject.kind in {"name", "unknown"}:
+        return subject.speaker, subject.role
+    if subject.kind == "pronoun":
+        return context.last, context.last_role
+    # A bare title: whoever this article last gave that title to. Prefix comparison lets a
+    # declined title (Azerbaijani prezidenti) find the bare one (prezident).
+    bare = normalise(subject.role)
+    for title, (speaker, role) in reversed(context.titles.items()):
+        given = " ".join(title)
+        if bare.endswith(given) or given.startswith(bare) or bare.startswith(given):
+            return speaker, subject.role or role
+    return None, ""
+
+
+def _remember(context: _Context, speaker: FoundSpeaker, role: str) -> None:
+    context.last = speaker
+    context.last_role = role
+
+
+def _content(body, tokens, keys, cue_first, cue_last, cue, subject, rules, next_cue=None):
+    n = len(keys)
+    if cue.content == "between":
+        if subject is None:
+            return None
+        marker = normalise(rules.subject_marker) if rules.subject_marker else ""
+        start = subject.last + (
+            1 if marker and subject.last < n and keys[subject.last] == marker else 0
+        )
+        # The clause runs on past the verb (… اشارہ کیا جو …) until "and said" or its end.
+        end = next_cue if next_cue is not None else n
+        while end > cue_last and keys[end - 1] in _CONJUNCTIONS:
+            end -= 1
+        return (start, end) if end - start >= MIN_CONTENT_TOKENS else None
+    # The words first, then who said them: «…», — заявил X / "…," X said / …, the minister said.
+    lead = subject.first if subject is not None and subject.first < cue_first else cue_first
+    gap = body[tokens[lead - 1][1] : tokens[lead][0]] if lead >= MIN_CONTENT_TOKENS else ""
+    if _QUOTE_OR_DASH.search(gap):
+        return 0, lead
+    first = cue_last
+    if subject is not None and subject.first >= cue_last:
+        first = max(first, subject.last)
+    # "said on Monday that …", "نے کہا ہے کہ …", "قال … خلال مؤتمر صحفي إن …": the words start
+    # after a complementiser close behind the verb.
+    for j in range(first, min(first + COMPLEMENTISER_WINDOW, n)):
+        if j > 0 and _OPENS_WORDS.search(body[tokens[j - 1][1] : tokens[j][0]]):
+            break  # "said: «… that …»": the words start at the colon or the quotation
+        if keys[j] in rules.complementisers:
+            first = j + 1
+            break
+    if n - first >= MIN_CONTENT_TOKENS:
+        return first, n
+    if "," in gap or "،" in gap:
+        return 0, lead  # "…, the minister said."
+    # Nothing after the verb: SOV order, X [words] bildirib / X [words] گفت.
+    if subject is not None and subject.last <= cue_first:
+        begin, end = subject.last, cue_first
+        return (begin, end) if end - begin >= MIN_CONTENT_TOKENS else None
+    return None
+
+
+def _according_to(body, tokens, keys, mentions, rules: LanguageRules, context, already):
+    found = []
+    if already:
+        return found
+    for phrase in rules.according_to:
+        for i in range(len(keys) - len(phrase) + 1):
+            if tuple(keys[i : i + len(phrase)]) != phrase:
+                continue
+            # Urdu/Persian put the phrase after the name (X کے مطابق), others before it.
+            near = [m for m in mentions if m.last == i or m.first == i + len(phrase)]
+            named = [m for m in near if m.kind == "name"]
+            if not named:
+                continue
+            mention = named[0]
+            rest_first = max(mention.last, i + len(phrase))
+            if len(keys) - rest_first < MIN_CONTENT_TOKENS:
+                continue
+            start, end = _trim(body, tokens[rest_first][0], tokens[-1][1])
+            found.append(
+                Found(start, end, body[start:end], "reported", mention.speaker, mention.role)
+            )
+            _remember(context, mention.speaker, mention.role)
+            return found
+    return found
+
+
+def _with_quotes(body, bounds, tokens, mentions, results, quotes, rules, context):
+    """Direct quotes in this sentence replace the reported span that holds them."""
+    start, end = bounds
+    inside = [(a, b) for a, b in quotes if start <= a and b <= end]
+    if not inside:
+        return results
+    final = []
+    for a, b in inside:
+        if len(token_spans(body, a, b)) < MIN_QUOTE_TOKENS:
+            continue
+        holder = next((r for r in results if r.start <= a + 1 and b <= r.end + 1), None)
+        if holder is not None and (b - a) < QUOTE_SHARE * (holder.end - holder.start):
+            continue  # a few quoted words inside reported speech: the report is the statement
+        speaker, role = (holder.speaker, holder.role) if holder else (None, "")
+        if speaker is None:
+            named = [
+                m
+                for m in mentions
+                if m.kind in {"name", "unknown"} and not (a <= tokens[m.first][0] < b)
+            ]
+            if named:
+                speaker, role = named[0].speaker, named[0].role
+            elif results:
+                speaker, role = results[0].speaker, results[0].role
+            else:
+                continue  # a quotation with no speaker in sight is a title or a scare quote
+        qa, qb = _trim(body, a, b)
+        final.append(Found(qa, qb, body[qa:qb], "quote", speaker, role))
+        _remember(context, speaker, role)
+    quoted = [(f.start, f.end) for f in final]
+    final.extend(r for r in results if not any(r.start <= qa and qb <= r.end for qa, qb in quoted))
+    return sorted(final, key=lambda f: f.start)
+
+
+def _trim(body: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and body[start] in _TRIM:
+        start += 1
+    while end > start and body[end - 1] in _TRIM:
+        end -= 1
+    # Keep the quotation mark that closes one opened inside: were "absurd"
+    for opening, closing in _PAIRS:
+        span = body[start:end]
+        opened = (
+            span.count(opening) > span.count(closing)
+            if opening != closing
+            else span.count(opening) % 2
+        )
+        if opened and end < len(body) and body[end] == closing:
+            end += 1
+            break
+    return start, end
+
+
+# --- storing --------------------------------------------------------------------------
+
+_index_cache: dict[str, object] = {"version": None, "index": None}
+
+
+def speaker_index() -> SpeakerIndex:
+    """The alias index of this process, rebuilt when an alias was added, edited or removed."""
+    # One cheap aggregate per article instead of reloading every alias: aliases change
+    # rarely (analysts, new unconfirmed speakers), articles arrive all day.
+    version = SpeakerAlias.objects.aggregate(
+        top=Max("id"), count=Count("id"), keys=Sum(Length("key"))
+    )
+    key = (version["top"], version["count"], version["keys"])
+    if _index_cache["version"] != key:
+        _index_cache["index"] = SpeakerIndex(SpeakerAlias.objects.values_list("speaker_id", "key"))
+        _index_cache["version"] = key
+    return _index_cache["index"]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class ExtractionResult:
+    article_id: int
+    statements: int
+    new_speakers: int
+
+
+def article_extract(*, article_id: int) -> ExtractionResult | None:
+    """Extract and store the statements of a pending article, once, however often called.
+
+    One transaction claims the row (pending -> processed, a conditional UPDATE that must
+    change exactly one row), stores the statements and hands them to claim linking. A
+    second delivery, or a second worker, finds the row no longer pending and does nothing;
+    a worker that dies mid-way leaves it pending, for the sweeper to queue again.
+    """
+    try:
+        with transaction.atomic():
+            claimed = (
+                Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
+                    status=Article.Status.PROCESSED,
+                    status_changed_at=timezone.now(),
+                    attempts=F("attempts") + 1,
+                    error="",
+                )
+                == 1
+            )
+            if not claimed:
+                return None
+            return _extract_and_store(Article.objects.get(pk=article_id))
+    except (OperationalError, InterfaceError):
+        raise  # transient: the article is still pending; the task retries
+    except Exception as exc:
+        logger.exception("extraction failed for article %s", article_id)
+        article_fail(article_id=article_id, reason=f"{exc.__class__.__name__}: {exc}")
+        return None
+
+
+def article_fail(*, article_id: int, reason: str) -> None:
+    Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
+        status=Article.Status.FAILED,
+        status_changed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        error=reason[:2000],
+    )
+
+
+def _extract_and_store(article: Article) -> ExtractionResult:
+    found = statements_find(article.body, article.language, speaker_index())
+    new_speakers: dict[str, Speaker] = {}
+    rows = []
+    for item in found:
+        speaker_id = item.speaker.speaker_id
+        if speaker_id is None:
+            key = normalise(item.speaker.name)
+            if key not in new_speakers:
+                new_speakers[key] = speaker_for_unknown_name(
+                    name=item.speaker.name, language=article.language
+                )
+            speaker_id = new_speakers[key].pk
+        rows.append(
+            Statement(
+                article=article,
+                speaker_id=speaker_id,
+                speaker_role=item.role[:300],
+                text=item.text,
+                start=item.start,
+                end=item.end,
+                language=article.language,
+                kind=item.kind,
+                said_on=article.published_at.date() if article.published_at else None,
+            )
+        )
+    created_ids = [statement.pk for statement in Statement.objects.bulk_create(rows)]
+    linking.statements_created(statement_ids=created_ids)
+    return ExtractionResult(article.pk, len(created_ids), len(new_speakers))
+
+
+def speaker_for_unknown_name(*, name: str, language: str) -> Speaker:
+    """An unconfirmed Speaker for a name no alias knows, reused if one was already made."""
+    existing = Speaker.objects.filter(aliases__key=normalise(name)).first()
+    if existing is not None:
+        return existing
+    speaker = Speaker.objects.create(name=name[:300], is_confirmed=False)
+    speaker_alias_add(speaker=speaker, name=name, language=language)
+    return speaker
+
+
+def extraction_queue(article_ids: Iterable[int]) -> None:
+    """Queue extraction of each article once the current transaction commits."""
+    from claims.tasks import extract_statements
+
+    for article_id in article_ids:
+        transaction.on_commit(lambda pk=article_id: extract_statements.delay(pk))
+
+
+def articles_requeue_stale() -> int:
+    """Queue again the articles left pending too long (a lost message, a worker that died)."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.STALE_AFTER_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            Article.objects.select_for_update(skip_locked=True)
+            .filter(status=Article.Status.PENDING, status_changed_at__lt=stale)
+            .values_list("id", flat=True)[:5000]
+        )
+        # Stamped now: an article is queued again at most once per stale period, however
+        # long the queue in front of it.
+        Article.objects.filter(id__in=ids).update(status_changed_at=now)
+        extraction_queue(ids)
+    return len(ids)
