@@ -156,3 +156,12 @@ def test_the_claim_page_counts_every_link_even_past_its_timeline_limit(
     assert ("Asserts", 2) in response.context["stance_counts"]
     assert ("Denies", 1) in response.context["stance_counts"]
     assert "The first 2 of 3 statements" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["Analyst", "Editor", "Viewer"])
+def test_every_role_can_search_and_export(client, member, seeded, role) -> None:
+    member(role)
+    page = client.get(reverse("claims:search"), {"q": "آذربایجان"})
+    assert page.status_code == 200 and "<mark>" in page.content.decode()
+    export = client.get(reverse("claims:export_statements"), {"q": "آذربایجان"})
+    assert b"".join(export.streaming_content).startswith(b"\xef\xbb\xbfstatement_id,")
