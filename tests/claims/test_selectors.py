@@ -128,3 +128,18 @@ def test_best_match_puts_the_statement_with_more_matching_words_first() -> None:
     twice = StatementFactory(text="gas and more gas", said_on=datetime.date(2026, 1, 1))
     assert list(statement_list(filters={"q": "gas", "order": "relevance"})) == [twice, once]
     assert list(statement_list(filters={"q": "gas"})) == [once, twice]
+
+
+def test_statements_extracted_from_an_ingested_article_are_searchable(seeded) -> None:
+    from claims.services.extraction import article_extract
+
+    article = ArticleFactory(
+        title="Baku talks",
+        language="en",
+        status="pending",
+        body='Shahin Mustafayev said: "Azerbaijan will never allow an attack on Iran."',
+    )
+    assert article_extract(article_id=article.pk).statements >= 1
+    found = list(statement_list(filters={"q": '"attack on iran"'}))
+    assert [s.article_id for s in found] == [article.pk]
+    assert list(statement_list(filters={"q": "baku talks"})) == found
