@@ -1,10 +1,10 @@
 """Full-text search built on the shared normalisation in `sources.text`.
 
-PostgreSQL's own parser is never asked to split text: with the C locale it takes every
-non-ASCII character for a letter, so Urdu's full stop (۔) or the Arabic comma (،) would glue
-onto the word before it, and it knows nothing of ي/ی or ئی/ی. Instead both sides are built
-here from `tokenise`: documents as `tsvector` literals with positions (phrase search needs
-them), queries as `tsquery` literals; both are cast, never parsed by `to_tsvector`.
+PostgreSQL's own parser is never asked to split text: it knows nothing of ي/ی, ك/ک or
+ئی/ی (to_tsvector keeps آذربائیجان and آذربایجان apart), and how it splits words depends
+on the database's locale and its own rules (hyphens, underscores, URLs), not ours. Instead
+both sides are built here from `tokenise`: documents as `tsvector` literals with positions
+(phrase search needs them), queries as `tsquery` literals; both are cast, never parsed.
 """
 
 from __future__ import annotations
