@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
@@ -195,6 +197,11 @@ class ClaimVariantInline(BidiAdminMixin, admin.TabularInline):
     model = ClaimVariant
     fields = ["language", "text"]
     extra = 1
+    # A variant is one sentence: a two-line box keeps a claim's variants on one screen.
+    formfield_overrides = {
+        **BidiAdminMixin.formfield_overrides,
+        models.TextField: {"widget": forms.Textarea(attrs={"dir": "auto", "rows": 2, "cols": 80})},
+    }
 
 
 @admin.register(Topic)
