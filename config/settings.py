@@ -38,6 +38,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -146,6 +154,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+# Claim linking (claims/services/matching.py). Scores run from 0 to 1: how much of a claim's
+# phrasing the statement covers, weighted by term rarity, fused with entity evidence.
+MATCH_SUGGEST_THRESHOLD = env_float("MATCH_SUGGEST_THRESHOLD", 0.45)
+MATCH_AUTO_CONFIRM_THRESHOLD = env_float("MATCH_AUTO_CONFIRM_THRESHOLD", 0.9)
+# Short statements ("It is false.") match too much by chance to be confirmed unseen.
+MATCH_AUTO_CONFIRM_MIN_WORDS = env_int("MATCH_AUTO_CONFIRM_MIN_WORDS", 8)
+# A new claim or variant is searched for in the statements of this many past days.
+MATCH_RECENT_DAYS = env_int("MATCH_RECENT_DAYS", 30)
 
 # Production hardening: on whenever DEBUG is off, each switch overridable for odd proxies.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
