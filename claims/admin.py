@@ -15,6 +15,7 @@ from claims.models import (
     Suggestion,
     Topic,
 )
+from claims.services.claims import claim_save, claim_variant_save
 from sources.bidi import BidiAdminMixin, bidi
 from sources.text import normalise
 
@@ -175,6 +176,18 @@ class ClaimAdmin(BidiAdminMixin, admin.ModelAdmin):
             )
         )
 
+    def save_model(self, request: HttpRequest, obj: Claim, form, change: bool) -> None:
+        # Through the service: a new claim is searched for in recent statements.
+        claim_save(claim=obj)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not ClaimVariant:
+            return super().save_formset(request, form, formset, change)
+        for variant in formset.save(commit=False):
+            claim_variant_save(variant=variant)
+        for variant in formset.deleted_objects:
+            variant.delete()
+
     @admin.display(description="Claim", ordering="text")
     def claim_text(self, obj: Claim) -> str:
         return bidi(obj.text, lang=obj.language)
@@ -195,6 +208,9 @@ class ClaimVariantAdmin(BidiAdminMixin, admin.ModelAdmin):
     list_select_related = ["claim"]
     search_fields = ["text", "claim__text"]
     raw_id_fields = ["claim"]
+
+    def save_model(self, request: HttpRequest, obj: ClaimVariant, form, change: bool) -> None:
+        claim_variant_save(variant=obj)
 
     @admin.display(description="Variant", ordering="text")
     def variant(self, obj: ClaimVariant) -> str:
