@@ -96,16 +96,22 @@ def stance_suggest(
     guess = StanceGuess(stance=Stance.ASSERTS if shared else Stance.MENTIONS)
     denials = _find(words, _DENIAL_CUES.get(language, []), prefix=True)
     negations = _find(words, _NEGATION_CUES.get(language, []), prefix=False)
-    # A negated denial ("not false") is no denial.
+    # A negated denial ("not false") is no denial, and its negation denies nothing else.
+    negated = [
+        (n_start, n_end)
+        for n_start, n_end in negations
+        if any(0 <= start - n_end <= 1 for start, _ in denials)
+    ]
     denials = [
         (start, end)
         for start, end in denials
-        if not any(0 < start - n_end + 1 <= 2 for _, n_end in negations)
+        if not any(0 <= start - n_end <= 1 for _, n_end in negated)
     ]
     scoped = [
         (start, end)
         for start, end in negations
-        if any(start - NEGATION_SCOPE <= i < end + NEGATION_SCOPE for i in shared)
+        if (start, end) not in negated
+        and any(start - NEGATION_SCOPE <= i < end + NEGATION_SCOPE for i in shared)
         and not any(d_start <= start < d_end for d_start, d_end in denials)
     ]
     if denials or scoped:
