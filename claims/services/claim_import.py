@@ -152,13 +152,13 @@ def claims_import(*, path: Path) -> ImportReport:
             continue
         row, row_errors = _row(line, data)
         errors += row_errors
-        if row and row.external_id:
-            if row.external_id in seen:
+        external_id = data.get("id") if isinstance(data, dict) else None
+        if isinstance(external_id, str) and external_id:
+            if external_id in seen:
                 errors.append(
-                    f"line {line}: id {row.external_id!r} already used on line "
-                    f"{seen[row.external_id]}"
+                    f"line {line}: id {external_id!r} already used on line {seen[external_id]}"
                 )
-            seen[row.external_id] = line
+            seen.setdefault(external_id, line)
         if row:
             rows.append(row)
     if errors:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
@@ -107,8 +108,13 @@ def throwaway_schema() -> Iterator[str]:
         yield schema
     finally:
         with connection.cursor() as cursor:
+            # Inside an outer transaction (tests), deferred foreign-key checks still pending
+            # on the schema's tables would block the drop.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET search_path TO DEFAULT")
             cursor.execute(f"DROP SCHEMA {schema} CASCADE")
+        # Content types cached while migrating have the throwaway schema's ids.
+        ContentType.objects.clear_cache()
 
 
 def _load(
