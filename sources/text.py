@@ -64,19 +64,22 @@ _WHITESPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
 
 
+# A decimal digit (category Nd) other than 0-9: Arabic-Indic, Extended Arabic-Indic, Devanagari...
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
+_DROPPED = {ord(ch): None for ch in _BIDI_CONTROLS + _JOINERS + _TATWEEL}
+
+
 def _unify_digits(text: str) -> str:
-    # Every decimal digit (Arabic-Indic, Extended Arabic-Indic, Devanagari...) becomes ASCII.
-    return "".join(
-        str(unicodedata.digit(ch)) if ch > "\x7f" and unicodedata.category(ch) == "Nd" else ch
-        for ch in text
-    )
+    # Every decimal digit becomes ASCII. A regex, not a loop over characters: the matcher
+    # normalises every claim when it builds its index.
+    return _NON_ASCII_DIGIT.sub(lambda m: str(unicodedata.digit(m.group())), text)
 
 
 def normalise(text: str) -> str:
     """Return the comparison key of `text`: same words in any spelling give the same key."""
     # NFKC rather than NFC: it also folds Arabic presentation forms (ﻻ) and full-width Latin.
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate({ord(ch): None for ch in _BIDI_CONTROLS + _JOINERS + _TATWEEL})
+    text = text.translate(_DROPPED)
     text = _ARABIC_DIACRITICS.sub("", text)
     text = _HAMZA_SEAT_BEFORE_YEH.sub("", text)
     text = text.translate(_LETTER_MAP)

@@ -24,7 +24,7 @@ from datetime import timedelta
 import bm25s
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from claims.models import (
@@ -308,50 +308,65 @@ def _evidence(statement: Statement, match: Match) -> tuple[str, dict]:
 def _suggest(statement: Statement, matches: Sequence[Match]) -> LinkResult:
     """Store a suggestion per match not yet suggested or linked; auto-confirm the sure ones."""
     result = LinkResult(statement_id=statement.pk)
-    words = len(tokenise(statement.text))
-    with transaction.atomic():
-        linked = set(
-            ClaimLink.objects.filter(
-                statement=statement, claim_id__in=[m.claim_id for m in matches]
-            ).values_list("claim_id", flat=True)
+    if not matches:
+        return result
+    claim_ids = [m.claim_id for m in matches]
+    # A pair suggested before (whatever its review said) or linked already is left alone.
+    known = set(
+        Suggestion.objects.filter(statement=statement, claim_id__in=claim_ids).values_list(
+            "claim_id", flat=True
         )
-        for match in matches:
-            if match.claim_id in linked:
-                continue
-            stance, evidence = _evidence(statement, match)
-            auto = (
-                match.score >= settings.MATCH_AUTO_CONFIRM_THRESHOLD
-                and words >= settings.MATCH_AUTO_CONFIRM_MIN_WORDS
-            )
-            now = timezone.now()
-            # The pair is unique: a rejected suggestion stays rejected and blocks this one.
-            suggestion, created = Suggestion.objects.get_or_create(
-                statement=statement,
-                claim_id=match.claim_id,
-                defaults={
-                    "score": match.score,
-                    "method": METHOD,
-                    "evidence": evidence,
-                    "suggested_stance": stance,
-                    "status": Suggestion.Status.ACCEPTED if auto else Suggestion.Status.PENDING,
-                    "reviewed_at": now if auto else None,
-                },
-            )
-            if not created:
-                continue
-            result.suggestions.append(suggestion)
-            if auto:
-                link, _ = ClaimLink.objects.get_or_create(
+    ).union(
+        ClaimLink.objects.filter(statement=statement, claim_id__in=claim_ids).values_list(
+            "claim_id", flat=True
+        )
+    )
+    new = [m for m in matches if m.claim_id not in known]
+    if not new:
+        return result
+    words = len(tokenise(statement.text))
+    now = timezone.now()
+    suggestions, links = [], []
+    for match in new:
+        stance, evidence = _evidence(statement, match)
+        auto = (
+            match.score >= settings.MATCH_AUTO_CONFIRM_THRESHOLD
+            and words >= settings.MATCH_AUTO_CONFIRM_MIN_WORDS
+        )
+        suggestion = Suggestion(
+            statement=statement,
+            claim_id=match.claim_id,
+            score=match.score,
+            method=METHOD,
+            evidence=evidence,
+            suggested_stance=stance,
+            status=Suggestion.Status.ACCEPTED if auto else Suggestion.Status.PENDING,
+            reviewed_at=now if auto else None,
+        )
+        suggestions.append(suggestion)
+        if auto:
+            links.append(
+                ClaimLink(
                     statement=statement,
                     claim_id=match.claim_id,
-                    defaults={
-                        "stance": stance,
-                        "origin": ClaimLink.Origin.AUTO,
-                        "suggestion": suggestion,
-                        "confirmed_at": now,
-                    },
+                    stance=stance,
+                    origin=ClaimLink.Origin.AUTO,
+                    suggestion=suggestion,
+                    confirmed_at=now,
                 )
-                result.links.append(link)
+            )
+    try:
+        with transaction.atomic():
+            result.suggestions = Suggestion.objects.bulk_create(suggestions)
+            for link in links:
+                link.suggestion_id = link.suggestion.pk
+            result.links = ClaimLink.objects.bulk_create(links)
+    except IntegrityError:
+        # Another worker linked the same statement in between (a redelivered task): its
+        # rows stand; the unique pairs make sure nothing was written twice.
+        logger.info(
+            "statement %s was linked concurrently; keeping the other run's rows", statement.pk
+        )
     return result
 
 
