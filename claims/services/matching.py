@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 METHOD = "bm25-entity-1"
 # BM25 parameters, tuned on the claim benchmark's train and dev splits only.
-BM25_K1 = 1.2
+BM25_K1 = 0.9
 BM25_B = 0.9
 # Documents pulled from BM25 before phrasings and entities are weighed.
 CANDIDATE_DOCS = 50
@@ -244,7 +244,8 @@ def _entity_evidence(
 def statement_match(*, statement: Statement) -> list[Match]:
     """Rank the claims for a statement, best first (at most RESULTS)."""
     index = claim_index()
-    terms = search_terms(statement.text, statement.language)
+    # Each term once: a hashtag that repeats the text's words should not count them twice.
+    terms = list(dict.fromkeys(search_terms(statement.text, statement.language)))
     ranked = index.rank(terms)
     if not ranked:
         return []

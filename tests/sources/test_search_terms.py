@@ -8,7 +8,6 @@ from sources.text import search_terms, tokenise, word_spans
 def test_english_terms_are_stemmed_without_stopwords() -> None:
     assert search_terms("The ministers were denying the reports", "en") == [
         "minist",
-        "were",
         "deni",
         "report",
     ]
