@@ -163,6 +163,8 @@ MATCH_AUTO_CONFIRM_THRESHOLD = env_float("MATCH_AUTO_CONFIRM_THRESHOLD", 0.9)
 MATCH_AUTO_CONFIRM_MIN_WORDS = env_int("MATCH_AUTO_CONFIRM_MIN_WORDS", 8)
 # A new claim or variant is searched for in the statements of this many past days.
 MATCH_RECENT_DAYS = env_int("MATCH_RECENT_DAYS", 30)
+# Optional dense encoder (requirements-ml.txt): a model package name or a local folder.
+MATCH_ENCODER = os.environ.get("CLAIMLEDGER_ENCODER", "")
 
 # Production hardening: on whenever DEBUG is off, each switch overridable for odd proxies.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

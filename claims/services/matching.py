@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import bm25s
 import numpy as np
@@ -39,9 +40,13 @@ from claims.models import (
 from claims.services.stance import stance_suggest
 from sources.text import search_terms, tokenise, word_spans
 
+if TYPE_CHECKING:
+    from claims.services.encoder import Encoder
+
 logger = logging.getLogger(__name__)
 
 METHOD = "bm25-entity-1"
+METHOD_DENSE = "bm25-entity-dense-1"
 # BM25 parameters, tuned on the claim benchmark's train and dev splits only.
 BM25_K1 = 0.9
 BM25_B = 0.9
@@ -52,6 +57,8 @@ RESULTS = 10
 ENTITY_WEIGHT = 0.2
 # How far entity evidence moves a claim up the ranking (relative to the top BM25 score).
 RANK_ENTITY_WEIGHT = 0.1
+# Weight of the optional dense encoder's cosine similarity beside relative BM25.
+DENSE_WEIGHT = 1.0
 
 
 class MatchingError(Exception):
@@ -122,8 +129,9 @@ def _terms(text: str, language: str) -> tuple[str, ...]:
 class ClaimIndex:
     """Every claim's phrasings, ranked by BM25; immutable once built."""
 
-    def __init__(self, key: tuple[str, int]) -> None:
+    def __init__(self, key: tuple[str, int], encoder: Encoder | None = None) -> None:
         self.key = key
+        self.encoder_name = encoder.name if encoder else ""
         texts: list[tuple[int, str, int, str, str]] = [
             (claim_id, "claim", claim_id, language, text)
             for claim_id, text, language in Claim.objects.values_list("id", "text", "language")
@@ -149,10 +157,12 @@ class ClaimIndex:
         self.phrasings: dict[int, list[Phrasing]] = defaultdict(list)
         self.subjects: dict[int, set[int]] = defaultdict(set)
         documents: dict[tuple[int, str], list[str]] = defaultdict(list)
+        document_texts: dict[tuple[int, str], list[str]] = defaultdict(list)
         for claim_id, kind, pk, language, text in texts:
             terms = _terms(text, language)
             self.phrasings[claim_id].append(Phrasing(kind, pk, language, frozenset(terms)))
             documents[claim_id, language.split("-")[0]].extend(terms)
+            document_texts[claim_id, language.split("-")[0]].append(text)
             if self.aliases.by_first and kind != "statement":
                 self.subjects[claim_id] |= self.aliases.find(tokenise(text))
         self.doc_claims = np.array([claim_id for claim_id, _ in documents], dtype=np.int64)
@@ -167,6 +177,9 @@ class ClaimIndex:
         if corpus:
             self.bm25.index(corpus, show_progress=False)
         self.vocabulary: dict[str, int] = self.bm25.vocab_dict if corpus else {}
+        self.vectors: np.ndarray | None = None
+        if encoder is not None:
+            self.vectors = _vectors(encoder, [" ".join(t) for t in document_texts.values()])
 
     def coverage(self, claim_id: int, terms: set[str]) -> tuple[float, Phrasing]:
         """How much of the claim's best-covered phrasing the terms hold, weighted by rarity."""
@@ -180,20 +193,44 @@ class ClaimIndex:
         assert best is not None, f"claim {claim_id} has no phrasing in the index"
         return best
 
-    def rank(self, terms: Sequence[str]) -> dict[int, float]:
-        """Best BM25 score per claim among the top documents for these terms."""
+    def rank(
+        self, terms: Sequence[str], vector: np.ndarray | None = None
+    ) -> dict[int, tuple[float, float]]:
+        """(fused score, BM25 score) per claim, for the claims of the top documents.
+
+        The fused score is BM25 relative to the query's best document, plus the dense
+        encoder's cosine similarity (weighted) when one is configured.
+        """
         ids = [self.vocabulary[term] for term in terms if term in self.vocabulary]
-        if not ids:
+        if not ids and vector is None:
             return {}
-        scores = self.bm25.get_scores(ids)
-        k = min(CANDIDATE_DOCS, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        best: dict[int, float] = {}
-        for doc in top[np.argsort(-scores[top])]:
-            if scores[doc] <= 0:
+        scores = self.bm25.get_scores(ids) if ids else np.zeros(len(self.doc_claims))
+        best_bm25 = float(scores.max()) if len(scores) else 0.0
+        fused = scores / best_bm25 if best_bm25 > 0 else scores
+        if vector is not None and self.vectors is not None:
+            fused = fused + DENSE_WEIGHT * (self.vectors @ vector)
+        k = min(CANDIDATE_DOCS, len(fused))
+        if k == 0:
+            return {}
+        top = np.argpartition(-fused, k - 1)[:k]
+        best: dict[int, tuple[float, float]] = {}
+        for doc in top[np.argsort(-fused[top])]:
+            if fused[doc] <= 0:
                 break
-            best.setdefault(int(self.doc_claims[doc]), float(scores[doc]))
+            best.setdefault(int(self.doc_claims[doc]), (float(fused[doc]), float(scores[doc])))
         return best
+
+
+# Dense vectors survive rebuilds too: encoding is the slow part of a build with an encoder.
+_vector_cache: dict[str, np.ndarray] = {}
+
+
+def _vectors(encoder: Encoder, texts: list[str]) -> np.ndarray:
+    missing = list(dict.fromkeys(text for text in texts if text not in _vector_cache))
+    if missing:
+        for text, vector in zip(missing, encoder.encode(missing), strict=True):
+            _vector_cache[text] = vector
+    return np.stack([_vector_cache[text] for text in texts])
 
 
 _lock = threading.Lock()
@@ -208,6 +245,15 @@ def _state_key() -> tuple[str, int]:
     return (str(row[0]), row[1]) if row else ("", 0)
 
 
+def _encoder() -> Encoder | None:
+    if not settings.MATCH_ENCODER:
+        return None
+    # Imported only when configured: without it, torch and its kin are never loaded.
+    from claims.services.encoder import encoder_get
+
+    return encoder_get()
+
+
 def claim_index() -> ClaimIndex:
     """Return this process's claim index, rebuilt first if the database has moved on."""
     global _index
@@ -215,8 +261,8 @@ def claim_index() -> ClaimIndex:
     # key, which costs one needless rebuild later, never a stale index kept for good.
     key = _state_key()
     with _lock:
-        if _index is None or _index.key != key:
-            _index = ClaimIndex(key)
+        if _index is None or _index.key != key or _index.encoder_name != settings.MATCH_ENCODER:
+            _index = ClaimIndex(key, _encoder())
             logger.info("claim index built at version %s", key[1])
         return _index
 
@@ -246,15 +292,17 @@ def statement_match(*, statement: Statement) -> list[Match]:
     index = claim_index()
     # Each term once: a hashtag that repeats the text's words should not count them twice.
     terms = list(dict.fromkeys(search_terms(statement.text, statement.language)))
-    ranked = index.rank(terms)
+    encoder = _encoder()
+    vector = encoder.encode([statement.text])[0] if encoder else None
+    ranked = index.rank(terms, vector)
     if not ranked:
         return []
-    top = max(ranked.values())
     evidence = _entity_evidence(index, statement, list(ranked))
-    order = sorted(
-        ranked,
-        key=lambda c: (-(ranked[c] / top + RANK_ENTITY_WEIGHT * evidence.get(c, (0.0,))[0]), c),
-    )
+
+    def rank(claim_id: int) -> float:
+        return ranked[claim_id][0] + RANK_ENTITY_WEIGHT * evidence.get(claim_id, (0.0,))[0]
+
+    order = sorted(ranked, key=lambda c: (-rank(c), c))
     term_set = set(terms)
     matches = []
     for claim_id in order[:RESULTS]:
@@ -263,9 +311,9 @@ def statement_match(*, statement: Statement) -> list[Match]:
         matches.append(
             Match(
                 claim_id=claim_id,
-                rank=ranked[claim_id] / top + RANK_ENTITY_WEIGHT * entity,
+                rank=rank(claim_id),
                 score=round((1 - ENTITY_WEIGHT) * coverage + ENTITY_WEIGHT * entity, 4),
-                bm25=ranked[claim_id],
+                bm25=ranked[claim_id][1],
                 coverage=coverage,
                 entity=entity,
                 phrasing=phrasing,
@@ -338,7 +386,7 @@ def _suggest(statement: Statement, matches: Sequence[Match]) -> LinkResult:
             statement=statement,
             claim_id=match.claim_id,
             score=match.score,
-            method=METHOD,
+            method=METHOD_DENSE if settings.MATCH_ENCODER else METHOD,
             evidence=evidence,
             suggested_stance=stance,
             status=Suggestion.Status.ACCEPTED if auto else Suggestion.Status.PENDING,
