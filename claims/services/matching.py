@@ -58,7 +58,7 @@ ENTITY_WEIGHT = 0.2
 # How far entity evidence moves a claim up the ranking (relative to the top BM25 score).
 RANK_ENTITY_WEIGHT = 0.1
 # Weight of the optional dense encoder's cosine similarity beside relative BM25.
-DENSE_WEIGHT = 1.0
+DENSE_WEIGHT = 3.0
 
 
 class MatchingError(Exception):
