@@ -126,6 +126,16 @@ def _terms(text: str, language: str) -> tuple[str, ...]:
     return terms
 
 
+_words_cache: dict[str, tuple[str, ...]] = {}
+
+
+def _words(text: str) -> tuple[str, ...]:
+    words = _words_cache.get(text)
+    if words is None:
+        words = _words_cache[text] = tuple(tokenise(text))
+    return words
+
+
 class ClaimIndex:
     """Every claim's phrasings, ranked by BM25; immutable once built."""
 
@@ -164,7 +174,7 @@ class ClaimIndex:
             documents[claim_id, language.split("-")[0]].extend(terms)
             document_texts[claim_id, language.split("-")[0]].append(text)
             if self.aliases.by_first and kind != "statement":
-                self.subjects[claim_id] |= self.aliases.find(tokenise(text))
+                self.subjects[claim_id] |= self.aliases.find(_words(text))
         self.doc_claims = np.array([claim_id for claim_id, _ in documents], dtype=np.int64)
         corpus = [terms or [""] for terms in documents.values()]
         document_frequency = Counter(term for terms in corpus for term in set(terms))
