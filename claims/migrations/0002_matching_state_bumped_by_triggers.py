@@ -3,30 +3,44 @@
 from django.db import migrations, models
 
 
-# Every write that changes what the matcher indexes bumps one version, inside the writer's own
+# Every write that changes what the matcher indexes bumps a version, inside the writer's own
 # transaction: statement-level triggers, so a bulk import bumps once, not once per row.
-_TABLES = ["claims_claim", "claims_claimvariant", "claims_claimlink", "claims_speakeralias"]
+# Confirmed links have a version of their own: they change often (every accepted suggestion)
+# and only the small index of confirmed statements needs rebuilding then.
+_TABLES = {
+    "claims_claim": "version",
+    "claims_claimvariant": "version",
+    "claims_speakeralias": "version",
+    "claims_claimlink": "links_version",
+}
 
-_BUMP = """
-CREATE FUNCTION claims_matchingstate_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+_BUMP = "".join(
+    f"""
+CREATE FUNCTION claims_matchingstate_bump_{column}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO claims_matchingstate (id, token, version) VALUES (1, gen_random_uuid(), 1)
-    ON CONFLICT (id) DO UPDATE SET version = claims_matchingstate.version + 1;
+    INSERT INTO claims_matchingstate (id, token, version, links_version)
+    VALUES (1, gen_random_uuid(), 1, 1)
+    ON CONFLICT (id) DO UPDATE SET {column} = claims_matchingstate.{column} + 1;
     RETURN NULL;
 END;
 $$;
-""" + "".join(
+"""
+    for column in sorted(set(_TABLES.values()))
+) + "".join(
     f"""
 CREATE TRIGGER {table}_bumps_matchingstate
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION claims_matchingstate_bump();
+    FOR EACH STATEMENT EXECUTE FUNCTION claims_matchingstate_bump_{column}();
 """
-    for table in _TABLES
+    for table, column in _TABLES.items()
 )
 
 _UNBUMP = "".join(
     f"DROP TRIGGER IF EXISTS {table}_bumps_matchingstate ON {table};\n" for table in _TABLES
-) + "DROP FUNCTION IF EXISTS claims_matchingstate_bump();\n"
+) + "".join(
+    f"DROP FUNCTION IF EXISTS claims_matchingstate_bump_{column}();\n"
+    for column in sorted(set(_TABLES.values()))
+)
 
 
 class Migration(migrations.Migration):
@@ -35,8 +49,6 @@ class Migration(migrations.Migration):
         ('claims', '0001_initial'),
     ]
 
-
-
     operations = [
         migrations.CreateModel(
             name='MatchingState',
@@ -44,6 +56,7 @@ class Migration(migrations.Migration):
                 ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
                 ('token', models.UUIDField()),
                 ('version', models.BigIntegerField(default=0)),
+                ('links_version', models.BigIntegerField(default=0)),
             ],
             options={
                 'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='matchingstate_single_row')],

@@ -25,7 +25,8 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from claims.models import Claim, ClaimVariant, Speaker, SpeakerAlias, Statement
-from claims.services.matching import claim_index, statement_link
+from claims.services.matching import statement_link
+from claims.services.matching_index import claim_index
 from sources.models import Article, Source
 from sources.text import content_hash
 

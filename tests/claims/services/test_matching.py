@@ -7,6 +7,7 @@ from django.db import connection
 
 from claims.models import Claim, ClaimLink, ClaimVariant, Stance, Statement, Suggestion
 from claims.services.matching import MatchingError, statement_link, statement_match
+from claims.services.matching_index import claim_index
 from tests.factories import ClaimFactory, SpeakerFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,15 @@ def test_a_short_statement_is_never_confirmed_automatically(db, settings) -> Non
 def test_it_names_a_statement_that_does_not_exist(db) -> None:
     with pytest.raises(MatchingError, match="statement 987654"):
         statement_link(statement_id=987654)
+
+
+def test_a_new_link_rebuilds_only_the_index_of_confirmed_statements(db) -> None:
+    claim = ClaimFactory(text="The harbour bridge will close for repairs in spring")
+    before = claim_index()
+
+    ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=Stance.ASSERTS)
+    after = claim_index()
+
+    assert after.claims is before.claims
+    assert after.links is not before.links
+    assert claim_index().links is after.links
