@@ -137,10 +137,12 @@ def _load(
         said = text[: attribution.start()] if attribution else text
         if not said.strip():
             said = text
-        name = attribution.group("name") if attribution and said is not text else "Unknown"
+        name = attribution.group("name").strip() if attribution and said is not text else ""
         if name not in speakers:
             speakers[name] = Speaker.objects.create(name=name[:300] or "Unknown")
-            SpeakerAlias.objects.create(speaker=speakers[name], name=name[:300], language="en")
+            # Only a real name is an alias: "Unknown" would name every claim that says unknown.
+            if name:
+                SpeakerAlias.objects.create(speaker=speakers[name], name=name[:300], language="en")
         article = Article.objects.create(
             source=source,
             url=f"https://benchmark.invalid/{query_id}",
