@@ -25,6 +25,7 @@ from claims.models import (
 )
 from claims.paginators import EstimatedCountPaginator
 from claims.review_admin import SuggestionAdmin
+from claims.services.claims import claim_save, claim_variant_save
 from sources.bidi import BidiAdminMixin, bidi
 from sources.models import Source
 from sources.search import TsQuery, search_query
@@ -255,6 +256,18 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
             )
         )
 
+    def save_model(self, request: HttpRequest, obj: Claim, form, change: bool) -> None:
+        # Through the service: a new claim is searched for in recent statements.
+        claim_save(claim=obj)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not ClaimVariant:
+            return super().save_formset(request, form, formset, change)
+        for variant in formset.save(commit=False):
+            claim_variant_save(variant=variant)
+        for variant in formset.deleted_objects:
+            variant.delete()
+
     @admin.display(description="Claim", ordering="text")
     def claim_text(self, obj: Claim) -> str:
         return bidi(obj.text, lang=obj.language)
@@ -329,6 +342,9 @@ class ClaimVariantAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["claim"]
     search_fields = ["text", "claim__text"]
     raw_id_fields = ["claim"]
+
+    def save_model(self, request: HttpRequest, obj: ClaimVariant, form, change: bool) -> None:
+        claim_variant_save(variant=obj)
 
     @admin.display(description="Variant", ordering="text")
     def variant(self, obj: ClaimVariant) -> str:

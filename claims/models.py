@@ -403,3 +403,25 @@ class ExportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} export {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class MatchingState(models.Model):
+    """One row that tells every process whether its in-memory claim index is out of date.
+
+    Database triggers (see the migration) bump `version` in the same transaction as any write
+    to claims, variants or speaker aliases, and `links_version` with any write to confirmed
+    links, so a new version becomes visible exactly when the new data does, whichever process
+    or tool wrote it. `token` changes when the row is recreated (a flushed database), so a
+    stale index never matches a restarted count.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    token = models.UUIDField()
+    version = models.BigIntegerField(default=0)
+    links_version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="matchingstate_single_row")]
+
+    def __str__(self) -> str:
+        return f"claim index version {self.version}"

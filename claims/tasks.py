@@ -1,5 +1,5 @@
-"""Celery tasks: thin interfaces to services. Arguments are primary keys; every task is
-safe to run twice (each service claims its row first)."""
+"""Celery tasks: thin interfaces to the services. Each takes primary keys and is safe to run
+twice (each service claims its row, or writes nothing already written)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,43 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from claims.services.extraction import article_extract, articles_requeue_stale, extraction_queue
+from claims.services.matching import claim_link_recent, statement_link
 from sources.models import Feed
 from sources.services.fetching import TransientFetchError
 from sources.services.ingestion import feed_poll
 
-# Database restarts and network hiccups pass; retry them with growing pauses.
-TRANSIENT = (OperationalError, InterfaceError, TransientFetchError)
-RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 5, "retry_backoff_max": 600, "max_retries": 8}
+# A lost database connection, a failover or a server that is briefly down is worth retrying
+# with growing pauses; a bug is not.
+_TRANSIENT = (OperationalError, InterfaceError, TransientFetchError)
+_RETRY = {
+    "acks_late": True,
+    "autoretry_for": _TRANSIENT,
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(**_RETRY)
 def extract_statements(article_id: int) -> None:
+    """Extract the statements of a new article and hand them to claim linking."""
     article_extract(article_id=article_id)
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(**_RETRY)
+def statement_link_task(statement_id: int) -> None:
+    """Suggest claims for a new statement."""
+    statement_link(statement_id=statement_id)
+
+
+@shared_task(**_RETRY)
+def claim_link_recent_task(claim_id: int) -> None:
+    """Search recent statements for a new claim or a claim with a new variant."""
+    claim_link_recent(claim_id=claim_id)
+
+
+@shared_task(**_RETRY)
 def poll_feed(feed_id: int) -> None:
     feed_poll(feed_id=feed_id, on_stored=extraction_queue)
 

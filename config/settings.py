@@ -38,6 +38,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -164,8 +172,18 @@ FETCH_MAX_BYTES = env_int("CLAIMLEDGER_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FETCH_MAX_REDIRECTS = 5
 # Two polls of one feed closer than this are one poll (duplicate deliveries, beat catch-up).
 FEED_MIN_INTERVAL_SECONDS = 60
-# Work pending or in progress for longer than this is re-queued by the sweeper.
+# Articles pending for longer than this are queued again by the sweeper.
 STALE_AFTER_SECONDS = env_int("CLAIMLEDGER_STALE_AFTER", 300)
+# Claim linking (claims/services/matching.py). Scores run from 0 to 1: how much of a claim's
+# phrasing the statement covers, weighted by term rarity, fused with entity evidence.
+MATCH_SUGGEST_THRESHOLD = env_float("MATCH_SUGGEST_THRESHOLD", 0.45)
+MATCH_AUTO_CONFIRM_THRESHOLD = env_float("MATCH_AUTO_CONFIRM_THRESHOLD", 0.9)
+# Short statements ("It is false.") match too much by chance to be confirmed unseen.
+MATCH_AUTO_CONFIRM_MIN_WORDS = env_int("MATCH_AUTO_CONFIRM_MIN_WORDS", 8)
+# A new claim or variant is searched for in the statements of this many past days.
+MATCH_RECENT_DAYS = env_int("MATCH_RECENT_DAYS", 30)
+# Optional dense encoder (requirements-ml.txt): a model package name or a local folder.
+MATCH_ENCODER = os.environ.get("CLAIMLEDGER_ENCODER", "")
 
 # Production hardening: on whenever DEBUG is off, each switch overridable for odd proxies.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

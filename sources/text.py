@@ -11,7 +11,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import threading
 import unicodedata
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_RUSSIAN
 
 # Bidi controls carry no meaning for matching: LRM, RLM, ALM, embeddings, overrides, isolates.
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -87,17 +91,23 @@ def normalise(text: str) -> str:
 
 # A word in the original text: letters and digits plus the marks normalise() removes
 # (harakat, tatweel, zero-width joiners), so a vocalised word is one token, not three.
-_RAW_TOKEN = re.compile("[\\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d]+")
+_RAW_TOKEN = re.compile(
+    "[\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d]+"
+)
 
 
 @functools.lru_cache(maxsize=200_000)
 def _token_key(word: str) -> str:
     # Words repeat across articles; caching their keys makes tokenising several times faster.
-    return normalise(word)
+    # Usually one word; NFKC can unfold a ligature (ﷺ) into several, joined by spaces.
+    return " ".join(_TOKEN.findall(normalise(word)))
 
 
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, normalised key) of each word of text[start:end], offsets into `text`."""
+    """(start, end, normalised key) of each word of text[start:end], offsets into `text`.
+
+    A key holds more than one word, space-separated, only where NFKC unfolds a ligature.
+    """
     spans = []
     for match in _RAW_TOKEN.finditer(text, start, len(text) if end is None else end):
         key = _token_key(match.group())
@@ -162,3 +172,97 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if end > begin:
             result.append((begin, end))
     return result
+
+
+# --- Search terms: what the matcher and search index, per language ---------------------------
+
+# Social-media text (statements quoted from posts, the claim benchmark's tweets): links carry
+# no words, and a hashtag or handle written in CamelCase holds the words the post is about.
+_URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
+_TAG = re.compile(r"[#@](\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
+
+# Snowball stemmers where one exists (PyStemmer); the other languages keep whole words.
+_STEMMER_NAMES = {"en": "english", "ru": "russian", "ar": "arabic"}
+
+
+def _stopwords(words: str) -> frozenset[str]:
+    # Written in everyday spelling; stored as normalised keys so ي/ی, ك/ک and ہ/ه all match.
+    return frozenset(normalise(word) for word in words.split())
+
+
+# English and Russian: the NLTK lists bm25s ships (for English, measured better on the claim
+# benchmark than Lucene's short list). Arabic, Urdu, Persian and Azerbaijani: our own.
+_STOPWORDS = {
+    "en": _stopwords(" ".join(STOPWORDS_EN_PLUS)),
+    "ru": _stopwords(" ".join(STOPWORDS_RUSSIAN)),
+    "ar": _stopwords(
+        "في من على إلى عن مع أن إن كان كانت هذا هذه ذلك تلك التي الذي الذين و أو ثم قد لقد "
+        "كما بعد قبل عند حتى هو هي هم نحن أنا انت كل بين أي ما ماذا إذا لا لن ولا وقد وأن "
+        "وفي ومن وعلى به بها له لها فيه فيها منه منها عليه عليها أيضا حيث"
+    ),
+    "ur": _stopwords(
+        "کا کے کی کو میں سے نے پر اور یا ہے ہیں تھا تھی تھے ہو ہوا ہوئی ہوئے گا گی گے کہ جو "
+        "یہ وہ اس ان ایک بھی تو ہی تک لیے لئے کر کرتا کرتی کرتے کرنے کیا کی گئی گیا گئے دی "
+        "دیا دیے رہا رہی رہے ہوں جب اب بعد ساتھ والے والی والا اپنے اپنی اپنا نہ بہت کچھ کسی "
+        "کوئی سب دونوں جا جاتا جاتی جائے کہا انہوں"
+    ),
+    "fa": _stopwords(
+        "و در به از که این آن را با برای است بود شد می هم تا بر یک ها های ای خود نیز یا اما "
+        "اگر چه پس هر آنها ما او من شما وی کرد کرده کند کنند شده شود باشد بوده دارد داشت "
+        "گفت گفته همه دیگر بین پیش پس روی زیر چون اند ایم"
+    ),
+    "az": _stopwords(
+        "və ilə da də bu o bir üçün ki ya həm amma lakin isə olan olub olaraq etdi edib edir "
+        "onun onlar biz mən sən siz nə hər daha çox artıq kimi görə qədər sonra əvvəl bütün "
+        "öz özü idi imiş deyə ilə"
+    ),
+}
+
+_stemmers = threading.local()
+
+
+def _stem(words: list[str], language: str) -> list[str]:
+    name = _STEMMER_NAMES.get(language)
+    if name is None:
+        return words
+    # PyStemmer objects are not thread-safe: one per thread and language.
+    stemmer = getattr(_stemmers, name, None)
+    if stemmer is None:
+        stemmer = Stemmer.Stemmer(name)
+        setattr(_stemmers, name, stemmer)
+    return stemmer.stemWords(words)
+
+
+def _unfold_tags(text: str) -> str:
+    text = _URL.sub(" ", text)
+    # Keep the tag as written and add its words: #ClimateChange → ClimateChange Climate Change.
+    return _TAG.sub(lambda m: f"{m.group(1)} {_CAMEL.sub(' ', m.group(1))}", text)
+
+
+def _base(language: str) -> str:
+    # "az-Latn" and "az" share a word list and a stemmer.
+    return language.split("-", 1)[0].lower()
+
+
+def search_terms(text: str, language: str) -> list[str]:
+    """Return the terms a text is indexed and searched by: tokens less stopwords, stemmed."""
+    language = _base(language)
+    stopwords = _STOPWORDS.get(language, frozenset())
+    words = [w for w in _TOKEN.findall(normalise(_unfold_tags(text))) if w not in stopwords]
+    return _stem(words, language)
+
+
+def word_spans(text: str, language: str) -> list[tuple[str, str, int, int]]:
+    """Each word of `text` as (normalised word, search term or "" for a stopword, start, end).
+
+    Offsets point into the text as given, so matched words can be highlighted where they stand.
+    """
+    language = _base(language)
+    stopwords = _STOPWORDS.get(language, frozenset())
+    spans = [(word, start, end) for start, end, key in token_spans(text) for word in key.split()]
+    stems = _stem([word for word, _, _ in spans if word not in stopwords], language)
+    terms = iter(stems)
+    return [
+        (word, "" if word in stopwords else next(terms), start, end) for word, start, end in spans
+    ]

@@ -45,3 +45,19 @@ def member(db, client):
         return user
 
     return login
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker thread on the embedded Redis, reading the test database.
+
+    Transactional: the worker's own connection must see what the test committed.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    # Messages queued by earlier tests name rows that no longer exist.
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker

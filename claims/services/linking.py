@@ -7,13 +7,17 @@ once the transaction commits.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
+from functools import partial
 
-logger = logging.getLogger(__name__)
+from django.db import transaction
 
 
 def statements_created(*, statement_ids: Sequence[int]) -> None:
-    """Hook: new statements exist. Until the matcher lands, this only records the hand-off."""
-    if statement_ids:
-        logger.debug("claim linking not installed; %d statements await it", len(statement_ids))
+    """Hook: new statements exist; queue a linking task for each once they are committed."""
+    # Imported here: the tasks module imports extraction, which calls this hook.
+    from claims.tasks import statement_link_task
+
+    for statement_id in statement_ids:
+        # After commit: a worker that starts earlier would not see the statement yet.
+        transaction.on_commit(partial(statement_link_task.delay, statement_id))

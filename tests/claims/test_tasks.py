@@ -145,3 +145,49 @@ def test_a_feed_that_is_briefly_down_is_retried_until_it_answers(site, mustafaye
     poll_feed.delay(feed.pk)
     wait_until(lambda: Statement.objects.exists(), timeout=60, what="the retried poll")
     assert [path for path, _ in site.requests].count("/down.xml") == 2
+
+
+def test_an_ingested_urdu_denial_ends_in_a_suggestion_for_the_territory_claim(tmp_path) -> None:
+    from claims.models import Claim, ClaimLink, Suggestion
+    from claims.services.seeds import seeds_load
+
+    seeds_load()
+    body = (
+        "باکو میں صحافیوں سے گفتگو کرتے ہوئے شاہین مصطفیاف نے کہا کہ آذربائیجان ایران پر کسی "
+        "بھی حملے کے لیے اپنی زمین استعمال کرنے کی اجازت نہیں دے گا۔ انہوں نے کہا کہ اس بارے "
+        "میں پھیلائی گئی افواہیں بے بنیاد اور جھوٹ ہیں۔"
+    )
+    path = tmp_path / "urdu.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "url": "https://urdu.example/1",
+                "source": "Mehr News Agency",
+                "title": "",
+                "body": body,
+                "published_at": "2025-07-21",
+                "language": "ur",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    call_command("ingest", str(path))
+    claim = Claim.objects.get(external_id="seed-azerbaijan-territory-attack-iran")
+
+    def linked() -> bool:
+        return (
+            Suggestion.objects.filter(
+                claim=claim, statement__article__url="https://urdu.example/1"
+            ).exists()
+            or ClaimLink.objects.filter(
+                claim=claim, statement__article__url="https://urdu.example/1"
+            ).exists()
+        )
+
+    wait_until(linked, what="a suggestion or link for the territory claim")
+    denial = Statement.objects.get(text__contains="اجازت نہیں دے گا")
+    assert denial.speaker.name == "Shahin Mustafayev"
+    proposed = Suggestion.objects.filter(statement=denial, claim=claim).first()
+    link = ClaimLink.objects.filter(statement=denial, claim=claim).first()
+    assert (proposed.suggested_stance if proposed else link.stance) == "denies"

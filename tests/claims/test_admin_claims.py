@@ -1,0 +1,60 @@
+"""Claims and variants added in the admin are searched for in recent statements."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Claim, ClaimVariant
+from tests.factories import ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def inline_forms(prefix: str, rows: list[dict]) -> dict:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_a_claim_added_with_a_variant_queues_the_search(
+    admin_client, django_capture_on_commit_callbacks
+) -> None:
+    data = {
+        "text": "The harbour bridge will close in spring",
+        "language": "en",
+        "status": "unverified",
+        "first_seen_at_0": "2026-11-01",
+        "first_seen_at_1": "10:00:00",
+        **inline_forms("variants", [{"language": "de", "text": "Die Brücke schließt"}]),
+        **inline_forms("links", []),
+    }
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(reverse("admin:claims_claim_add"), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    claim = Claim.objects.get()
+    assert claim.variants.get().text == "Die Brücke schließt"
+    # One search for the claim, one for its variant: both name the claim.
+    assert len(callbacks) == 2
+
+
+def test_a_variant_added_on_its_own_page_queues_the_search(
+    admin_client, django_capture_on_commit_callbacks
+) -> None:
+    claim = ClaimFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(
+            reverse("admin:claims_claimvariant_add"),
+            {"claim": claim.pk, "language": "fr", "text": "Le pont ferme"},
+        )
+    assert response.status_code == 302
+    assert ClaimVariant.objects.get().claim == claim
+    assert len(callbacks) == 1
