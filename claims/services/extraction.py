@@ -21,14 +21,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Count, F, Max, Sum
-from django.db.models.functions import Length
+from django.db.models import F
 from django.utils import timezone
 
 from claims.models import Speaker, SpeakerAlias, Statement
 from claims.services import linking
 from claims.services.extraction_rules import RULES, LanguageRules
-from claims.services.speakers import speaker_alias_add
+from claims.services.matching_index import index_state
+from claims.services.speakers import SpeakerIndex, speaker_alias_add
 from sources.models import Article
 from sources.text import normalise, sentence_spans, token_spans
 
@@ -41,9 +41,6 @@ SUBJECT_WINDOW = 8
 COMPLEMENTISER_WINDOW = 7
 # A quotation covering less of a reported statement than this stays part of it.
 QUOTE_SHARE = 0.6
-# Russian and Azerbaijani decline names (Мустафаева, Pezeşkianın): an alias's last word
-# also matches with a short case ending.
-_CASE_ENDING_MAX = 3
 
 _QUOTES = re.compile(
     r"“([^”]{2,}?)”|«([^»]{2,}?)»|„([^“”]{2,}?)[“”]|「([^」]{2,}?)」|\"([^\"\n]{2,}?)\"|‘([^’\n]{2,}?)’"
@@ -77,51 +74,6 @@ class Found:
     kind: str
     speaker: FoundSpeaker
     role: str = ""
-
-
-class SpeakerIndex:
-    """Alias keys of all speakers, looked up by token sequence."""
-
-    def __init__(self, aliases: Iterable[tuple[int, str]]) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-        self._by_prefix: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-        for speaker_id, key in aliases:
-            tokens = tuple(key.split())
-            if not tokens:
-                continue
-            self._by_first.setdefault(tokens[0], []).append((tokens, speaker_id))
-            if len(tokens) == 1 and len(tokens[0]) >= 4:
-                self._by_prefix.setdefault(tokens[0][:4], []).append((tokens, speaker_id))
-        for entries in self._by_first.values():
-            entries.sort(key=lambda entry: len(entry[0]), reverse=True)
-
-    def match_at(self, keys: list[str], i: int) -> tuple[int, int] | None:
-        """(length in tokens, speaker id) of the longest alias starting at token i."""
-        for tokens, speaker_id in self._by_first.get(keys[i], ()):
-            n = len(tokens)
-            if tuple(keys[i : i + n]) == tokens:
-                return n, speaker_id
-            if (
-                n > 1
-                and i + n <= len(keys)
-                and tuple(keys[i : i + n - 1]) == tokens[:-1]
-                and _declined(keys[i + n - 1], tokens[-1])
-            ):
-                return n, speaker_id
-        for tokens, speaker_id in self._by_prefix.get(keys[i][:4], ()):
-            if _declined(keys[i], tokens[0]):
-                return 1, speaker_id
-        return None
-
-
-def _declined(word: str, alias_word: str) -> bool:
-    ending = word[len(alias_word) :]
-    return (
-        len(alias_word) >= 4
-        and word.startswith(alias_word)
-        and 0 < len(ending) <= _CASE_ENDING_MAX
-        and ending.isalpha()
-    )
 
 
 @dataclass
@@ -488,15 +440,12 @@ _index_cache: dict[str, object] = {"version": None, "index": None}
 
 def speaker_index() -> SpeakerIndex:
     """The alias index of this process, rebuilt when an alias was added, edited or removed."""
-    # One cheap aggregate per article instead of reloading every alias: aliases change
-    # rarely (analysts, new unconfirmed speakers), articles arrive all day.
-    version = SpeakerAlias.objects.aggregate(
-        top=Max("id"), count=Count("id"), keys=Sum(Length("key"))
-    )
-    key = (version["top"], version["count"], version["keys"])
-    if _index_cache["version"] != key:
+    # The matcher's state row moves with every write to aliases (database triggers): one
+    # cheap read per article instead of reloading every alias.
+    token, version, _ = index_state()
+    if _index_cache["version"] != (token, version):
         _index_cache["index"] = SpeakerIndex(SpeakerAlias.objects.values_list("speaker_id", "key"))
-        _index_cache["version"] = key
+        _index_cache["version"] = (token, version)
     return _index_cache["index"]  # type: ignore[return-value]
 
 

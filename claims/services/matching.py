@@ -62,8 +62,10 @@ def _entity_evidence(
 ) -> dict[int, tuple[float, list[str]]]:
     """Entity evidence per claim: 1.0 for the speaker or a subject named in the statement,
     0.5 for a subject named only elsewhere in the article."""
-    in_statement = index.aliases.find(tokenise(statement.text)) | {statement.speaker_id}
-    in_article = index.aliases.find(tokenise(statement.article.body)) if index.subjects else set()
+    in_statement = index.aliases.find_all(tokenise(statement.text)) | {statement.speaker_id}
+    in_article = (
+        index.aliases.find_all(tokenise(statement.article.body)) if index.subjects else set()
+    )
     repeated = index.speaker_claims.get(statement.speaker_id, set())
     evidence = {}
     for claim_id in claim_ids:

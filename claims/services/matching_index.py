@@ -19,7 +19,7 @@ import logging
 import math
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import connection
 
 from claims.models import Claim, ClaimLink, ClaimVariant, MatchingState, SpeakerAlias
+from claims.services.speakers import SpeakerIndex
 from sources.text import search_terms, tokenise
 
 if TYPE_CHECKING:
@@ -53,25 +54,6 @@ class Phrasing:
     pk: int
     language: str
     terms: frozenset[str]
-
-
-class _AliasFinder:
-    """Finds speakers named in a text by their aliases' normalised word sequences."""
-
-    def __init__(self, aliases: Iterable[tuple[int, str]]) -> None:
-        self.by_first: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
-        for speaker_id, name in aliases:
-            words = tuple(tokenise(name))
-            if words:
-                self.by_first[words[0]].append((words, speaker_id))
-
-    def find(self, words: Sequence[str]) -> set[int]:
-        found = set()
-        for i, word in enumerate(words):
-            for alias, speaker_id in self.by_first.get(word, ()):
-                if tuple(words[i : i + len(alias)]) == alias:
-                    found.add(speaker_id)
-        return found
 
 
 # Analysed texts and dense vectors survive rebuilds: a new claim costs its own analysis only.
@@ -119,7 +101,7 @@ class ClaimIndex:
                 "id", "claim_id", "text", "language"
             )
         ]
-        self.aliases = _AliasFinder(SpeakerAlias.objects.values_list("speaker_id", "name"))
+        self.aliases = SpeakerIndex(SpeakerAlias.objects.values_list("speaker_id", "name"))
         self.phrasings: dict[int, list[Phrasing]] = defaultdict(list)
         self.subjects: dict[int, set[int]] = defaultdict(set)
         documents: dict[tuple[int, str], list[str]] = defaultdict(list)
@@ -129,8 +111,8 @@ class ClaimIndex:
             self.phrasings[claim_id].append(Phrasing(kind, pk, language, frozenset(terms)))
             documents[claim_id, language.split("-")[0]].extend(terms)
             document_texts[claim_id, language.split("-")[0]].append(text)
-            if self.aliases.by_first:
-                self.subjects[claim_id] |= self.aliases.find(_words(text))
+            if self.aliases:
+                self.subjects[claim_id] |= self.aliases.find_all(_words(text))
         self.doc_claims = np.array([claim_id for claim_id, _ in documents], dtype=np.int64)
         corpus = [terms or [""] for terms in documents.values()]
         document_frequency = Counter(term for terms in corpus for term in set(terms))
@@ -210,7 +192,7 @@ class MatchIndex:
     links: LinkIndex
 
     @property
-    def aliases(self) -> _AliasFinder:
+    def aliases(self) -> SpeakerIndex:
         return self.claims.aliases
 
     @property
@@ -272,7 +254,8 @@ _claims: ClaimIndex | None = None
 _links: LinkIndex | None = None
 
 
-def _state() -> tuple[str, int, int]:
+def index_state() -> tuple[str, int, int]:
+    """(token, version, links_version): what the database says the indexes must reflect."""
     # Raw SQL: this runs before every match, and the ORM would double its cost.
     with connection.cursor() as cursor:
         cursor.execute(
@@ -301,7 +284,7 @@ def claim_index() -> MatchIndex:
     global _claims, _links
     # Read the versions before the data: a write in between makes the index newer than its
     # key, which costs one needless rebuild later, never a stale index kept for good.
-    token, version, links_version = _state()
+    token, version, links_version = index_state()
     with _lock:
         if (
             _claims is None
