@@ -27,6 +27,7 @@ from django.utils import timezone
 from claims.models import Speaker, SpeakerAlias, Statement
 from claims.services import linking
 from claims.services.extraction_rules import RULES, LanguageRules
+from claims.services.matching import statement_link
 from claims.services.matching_index import index_state
 from claims.services.speakers import SpeakerIndex, speaker_alias_add
 from sources.models import Article
@@ -456,7 +457,7 @@ class ExtractionResult:
     new_speakers: int
 
 
-def article_extract(*, article_id: int) -> ExtractionResult | None:
+def article_extract(*, article_id: int, link_in_process: bool = False) -> ExtractionResult | None:
     """Extract and store the statements of a pending article, once, however often called.
 
     One transaction claims the row (pending -> processed, a conditional UPDATE that must
@@ -477,7 +478,7 @@ def article_extract(*, article_id: int) -> ExtractionResult | None:
             )
             if not claimed:
                 return None
-            return _extract_and_store(Article.objects.get(pk=article_id))
+            return _extract_and_store(Article.objects.get(pk=article_id), link_in_process)
     except (OperationalError, InterfaceError):
         raise  # transient: the article is still pending; the task retries
     except Exception as exc:
@@ -495,7 +496,7 @@ def article_fail(*, article_id: int, reason: str) -> None:
     )
 
 
-def _extract_and_store(article: Article) -> ExtractionResult:
+def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionResult:
     found = statements_find(article.body, article.language, speaker_index())
     new_speakers: dict[str, Speaker] = {}
     rows = []
@@ -522,7 +523,11 @@ def _extract_and_store(article: Article) -> ExtractionResult:
             )
         )
     created_ids = [statement.pk for statement in Statement.objects.bulk_create(rows)]
-    linking.statements_created(statement_ids=created_ids)
+    if link_in_process:
+        for statement_id in created_ids:
+            statement_link(statement_id=statement_id)
+    else:
+        linking.statements_created(statement_ids=created_ids)
     return ExtractionResult(article.pk, len(created_ids), len(new_speakers))
 
 

@@ -38,7 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("target", help="File, folder, page URL or feed URL")
         parser.add_argument("--source", default="", help="Source name for records that name none")
         parser.add_argument(
-            "--sync", action="store_true", help="Extract statements here instead of in workers"
+            "--sync",
+            action="store_true",
+            help="Extract statements and suggest claims here instead of in workers",
         )
 
     def handle(self, *args, target: str, source: str, sync: bool, **options) -> None:
@@ -69,7 +71,7 @@ class Command(BaseCommand):
             extracting = Progress(sys.stderr, "extracting")
             statements = 0
             for done, article_id in enumerate(new_ids, start=1):
-                result = article_extract(article_id=article_id)
+                result = article_extract(article_id=article_id, link_in_process=True)
                 statements += result.statements if result else 0
                 extracting.show(done, len(new_ids), f"statements={statements}")
             extracting.show(len(new_ids), len(new_ids), f"statements={statements}", final=True)
