@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims.admin_columns import PairColumns
 from claims.admin_export import export_statements_csv
 from claims.charts import weekly_stance_chart
 from claims.filters import LANGUAGE_CHOICES
@@ -352,7 +353,7 @@ class ClaimVariantAdmin(BidiAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(BidiAdminMixin, SimpleHistoryAdmin):
+class ClaimLinkAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "statement_text",
         "speaker",
@@ -363,7 +364,12 @@ class ClaimLinkAdmin(BidiAdminMixin, SimpleHistoryAdmin):
         "confirmed_at",
     ]
     list_filter = ["stance", "origin", "confirmed_at"]
-    list_select_related = ["statement__speaker", "claim", "confirmed_by"]
+    list_select_related = [
+        "statement__speaker",
+        "statement__article__source",
+        "claim",
+        "confirmed_by",
+    ]
     search_fields = ["statement__text", "claim__text", "statement__speaker__name"]
     raw_id_fields = ["statement", "claim", "suggestion"]
     readonly_fields = ["confirmed_by", "confirmed_at"]
@@ -372,18 +378,6 @@ class ClaimLinkAdmin(BidiAdminMixin, SimpleHistoryAdmin):
         if not change:
             obj.confirmed_by = request.user
         super().save_model(request, obj, form, change)
-
-    @admin.display(description="Statement", ordering="statement__text")
-    def statement_text(self, obj: ClaimLink) -> str:
-        return bidi(obj.statement.text, limit=90, lang=obj.statement.language)
-
-    @admin.display(description="Speaker", ordering="statement__speaker__name")
-    def speaker(self, obj: ClaimLink) -> str:
-        return obj.statement.speaker.name
-
-    @admin.display(description="Claim", ordering="claim__text")
-    def claim_text(self, obj: ClaimLink) -> str:
-        return bidi(obj.claim.text, limit=90, lang=obj.claim.language)
 
 
 admin.site.register(Suggestion, SuggestionAdmin)

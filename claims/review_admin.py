@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims.admin_columns import PairColumns
 from claims.admin_export import export_suggestions_csv
 from claims.highlight import keys_of_spans, marked, spans_of_keys
 from claims.models import ClaimLink, Stance, Suggestion
@@ -28,7 +29,7 @@ from claims.services.review import (
     suggestions_accept,
     suggestions_reject,
 )
-from sources.bidi import BidiAdminMixin, bidi
+from sources.bidi import BidiAdminMixin
 
 RECENT_CONFIRMED = 5
 
@@ -94,9 +95,9 @@ class AgeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SuggestionAdmin(BidiAdminMixin, SimpleHistoryAdmin):
+class SuggestionAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
     list_display = [
-        "statement_excerpt",
+        "statement_text",
         "speaker",
         "outlet",
         "said",
@@ -128,25 +129,9 @@ class SuggestionAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     def has_bulk_review_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("claims.bulk_review_suggestion")
 
-    @admin.display(description="Statement", ordering="statement__text")
-    def statement_excerpt(self, obj: Suggestion) -> str:
-        return bidi(obj.statement.text, limit=110, lang=obj.statement.language)
-
-    @admin.display(description="Speaker", ordering="statement__speaker__name")
-    def speaker(self, obj: Suggestion) -> str:
-        return obj.statement.speaker.name
-
-    @admin.display(description="Outlet", ordering="statement__article__source__name")
-    def outlet(self, obj: Suggestion) -> str:
-        return obj.statement.article.source.name
-
     @admin.display(description="Said", ordering="statement__said_on")
     def said(self, obj: Suggestion):
         return obj.statement.said_on or obj.statement.article.published_at
-
-    @admin.display(description="Claim", ordering="claim__text")
-    def claim_text(self, obj: Suggestion) -> str:
-        return bidi(obj.claim.text, limit=90, lang=obj.claim.language)
 
     @admin.display(description="")
     def review_link(self, obj: Suggestion) -> str:
@@ -246,11 +231,12 @@ class SuggestionAdmin(BidiAdminMixin, SimpleHistoryAdmin):
         statement_spans = [
             (m["start"], m["end"]) for m in evidence.get("matched", []) if "start" in m
         ]
+        variant_rows = list(claim.variants.all())
         if not statement_spans:
             # No spans from the matcher: the words statement and claim share.
             claim_keys = {
                 k
-                for text in [claim.text, *claim.variants.values_list("text", flat=True)]
+                for text in [claim.text, *(v.text for v in variant_rows)]
                 for k in keys_of_spans(text, [(0, len(text))])
             }
             statement_spans = spans_of_keys(statement.text, claim_keys)
@@ -262,7 +248,7 @@ class SuggestionAdmin(BidiAdminMixin, SimpleHistoryAdmin):
             )
             + marked(body[statement.end : para_end], [])
         )
-        variants = [(v, marked(v.text, spans_of_keys(v.text, keys))) for v in claim.variants.all()]
+        variants = [(v, marked(v.text, spans_of_keys(v.text, keys))) for v in variant_rows]
         recent = (
             ClaimLink.objects.filter(claim=claim)
             .select_related("statement__speaker", "statement__article__source")

@@ -15,7 +15,6 @@ import threading
 import unicodedata
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_RUSSIAN
 
 # Bidi controls carry no meaning for matching: LRM, RLM, ALM, embeddings, overrides, isolates.
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -191,11 +190,10 @@ def _stopwords(words: str) -> frozenset[str]:
     return frozenset(normalise(word) for word in words.split())
 
 
-# English and Russian: the NLTK lists bm25s ships (for English, measured better on the claim
-# benchmark than Lucene's short list). Arabic, Urdu, Persian and Azerbaijani: our own.
-_STOPWORDS = {
-    "en": _stopwords(" ".join(STOPWORDS_EN_PLUS)),
-    "ru": _stopwords(" ".join(STOPWORDS_RUSSIAN)),
+# Arabic, Urdu, Persian and Azerbaijani: our own lists. English and Russian: the NLTK lists
+# bm25s ships (for English, measured better on the claim benchmark than Lucene's short list),
+# loaded on first use: importing bm25s costs ~0.1 s that web and ingestion need not pay.
+_OWN_STOPWORDS = {
     "ar": _stopwords(
         "في من على إلى عن مع أن إن كان كانت هذا هذه ذلك تلك التي الذي الذين و أو ثم قد لقد "
         "كما بعد قبل عند حتى هو هي هم نحن أنا انت كل بين أي ما ماذا إذا لا لن ولا وقد وأن "
@@ -218,6 +216,16 @@ _STOPWORDS = {
         "öz özü idi imiş deyə ilə"
     ),
 }
+
+
+@functools.cache
+def _stopwords_of(language: str) -> frozenset[str]:
+    if language in {"en", "ru"}:
+        from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_RUSSIAN
+
+        return _stopwords(" ".join(STOPWORDS_EN_PLUS if language == "en" else STOPWORDS_RUSSIAN))
+    return _OWN_STOPWORDS.get(language, frozenset())
+
 
 _stemmers = threading.local()
 
@@ -248,7 +256,7 @@ def _base(language: str) -> str:
 def search_terms(text: str, language: str) -> list[str]:
     """Return the terms a text is indexed and searched by: tokens less stopwords, stemmed."""
     language = _base(language)
-    stopwords = _STOPWORDS.get(language, frozenset())
+    stopwords = _stopwords_of(language)
     words = [w for w in _TOKEN.findall(normalise(_unfold_tags(text))) if w not in stopwords]
     return _stem(words, language)
 
@@ -259,7 +267,7 @@ def word_spans(text: str, language: str) -> list[tuple[str, str, int, int]]:
     Offsets point into the text as given, so matched words can be highlighted where they stand.
     """
     language = _base(language)
-    stopwords = _STOPWORDS.get(language, frozenset())
+    stopwords = _stopwords_of(language)
     spans = [(word, start, end) for start, end, key in token_spans(text) for word in key.split()]
     stems = _stem([word for word, _, _ in spans if word not in stopwords], language)
     terms = iter(stems)

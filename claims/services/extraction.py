@@ -54,10 +54,6 @@ _CONJUNCTIONS = frozenset({"اور", "و", "and", "и", "və"})
 _TRIM = " \t\n,،;؛:—–-\"'“”«»„‘’「」.۔"
 
 
-class ExtractionError(Exception):
-    """An article cannot be processed; the message names the article."""
-
-
 # --- finding --------------------------------------------------------------------------
 
 
