@@ -40,6 +40,8 @@ class Speaker(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Merges and confirmations are recorded with who and when (the change reason says which).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -114,6 +116,12 @@ class Statement(models.Model):
     end = models.PositiveIntegerField()
     language = language_field()
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REPORTED)
+    cue = models.CharField(
+        max_length=200, blank=True, help_text="The reporting words as written (نے کہا کہ, نفى, گفت)"
+    )
+    # What the reporting verb does to its content clause: a denial verb over a clause that
+    # restates a claim denies it; an accusation asserts it; empty for neutral verbs (said).
+    cue_stance = models.CharField(max_length=12, choices=Stance.choices, blank=True)
     said_on = models.DateField(null=True, blank=True, help_text="When it was said, if known")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # The statement's words and its article's title, normalised by sources.text (see
@@ -425,3 +433,19 @@ class MatchingState(models.Model):
 
     def __str__(self) -> str:
         return f"claim index version {self.version}"
+
+
+class ArticleExtraction(models.Model):
+    """What the last extraction of an article found: shown on the article's admin page."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="extraction")
+    statements = models.PositiveIntegerField(default=0, help_text="Statements stored")
+    unattributed = models.PositiveIntegerField(
+        default=0, help_text="Statements from unnamed sources (ذرائع, منابع, مصادر), not stored"
+    )
+    new_speakers = models.PositiveIntegerField(default=0)
+    runs = models.PositiveIntegerField(default=1, help_text="Extractions so far, re-runs included")
+    extracted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.statements} statements"

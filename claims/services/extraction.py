@@ -24,12 +24,12 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from claims.models import Speaker, SpeakerAlias, Statement
+from claims.models import ArticleExtraction, Speaker, SpeakerAlias, Statement
 from claims.services import linking
 from claims.services.extraction_rules import RULES, LanguageRules
 from claims.services.matching import statement_link
 from claims.services.matching_index import index_state
-from claims.services.speakers import SpeakerIndex, speaker_alias_add
+from claims.services.speakers import SpeakerIndex, speaker_for_name
 from sources.models import Article
 from sources.text import normalise, sentence_spans, token_spans
 
@@ -61,6 +61,7 @@ _TRIM = " \t\n,،;؛:—–-\"'“”«»„‘’「」.۔"
 class FoundSpeaker:
     speaker_id: int | None  # None: a name no alias knows yet
     name: str  # as written in the article
+    kind: str = Speaker.Kind.PERSON
 
 
 @dataclass
@@ -69,8 +70,10 @@ class Found:
     end: int
     text: str
     kind: str
-    speaker: FoundSpeaker
+    speaker: FoundSpeaker | None  # None: an unnamed source (ذرائع, منابع, مصادر): not stored
     role: str = ""
+    cue: str = ""  # the reporting words as written
+    cue_stance: str = ""  # Stance implied by the reporting verb, or "" when neutral
 
 
 @dataclass
@@ -156,7 +159,18 @@ def _sentence(body, tokens, bounds, rules: LanguageRules, index, context, quotes
         start, end = _trim(body, tokens[first][0], tokens[last - 1][1])
         if last - first < MIN_CONTENT_TOKENS or end <= start:
             continue
-        results.append(Found(start, end, body[start:end], cue.kind, speaker, role))
+        results.append(
+            Found(
+                start,
+                end,
+                body[start:end],
+                cue.kind,
+                speaker,
+                role,
+                _text(body, tokens, cue_first, cue_last),
+                cue.stance,
+            )
+        )
         consumed_until = max(consumed_until, last, cue_last)
         _remember(context, speaker, role)
     results.extend(_according_to(body, tokens, keys, mentions, rules, context, results))
@@ -451,6 +465,7 @@ class ExtractionResult:
     article_id: int
     statements: int
     new_speakers: int
+    unattributed: int = 0
 
 
 def article_extract(*, article_id: int, link_in_process: bool = False) -> ExtractionResult | None:
@@ -494,17 +509,51 @@ def article_fail(*, article_id: int, reason: str) -> None:
 
 def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionResult:
     found = statements_find(article.body, article.language, speaker_index())
-    new_speakers: dict[str, Speaker] = {}
+    rows, new_speakers = statements_build(article=article, found=found)
+    created_ids = [statement.pk for statement in Statement.objects.bulk_create(rows)]
+    unattributed = sum(1 for item in found if item.speaker is None)
+    extraction_record(
+        article=article,
+        statements=len(created_ids),
+        unattributed=unattributed,
+        new_speakers=new_speakers,
+    )
+    statements_hand_to_linking(created_ids, link_in_process=link_in_process)
+    return ExtractionResult(article.pk, len(created_ids), new_speakers, unattributed)
+
+
+def statements_hand_to_linking(statement_ids: list[int], *, link_in_process: bool) -> None:
+    if link_in_process:
+        for statement_id in statement_ids:
+            statement_link(statement_id=statement_id)
+    else:
+        linking.statements_created(statement_ids=statement_ids)
+
+
+def statements_build(*, article: Article, found: list[Found]) -> tuple[list[Statement], int]:
+    """Unsaved statements for the attributed findings, and how many speakers were created.
+
+    Names no alias knows become unconfirmed speakers (once: see `speaker_for_name`).
+    """
+    created = 0
+    resolved: dict[tuple[str, str], int] = {}
     rows = []
     for item in found:
+        if item.speaker is None:
+            continue
         speaker_id = item.speaker.speaker_id
         if speaker_id is None:
-            key = normalise(item.speaker.name)
-            if key not in new_speakers:
-                new_speakers[key] = speaker_for_unknown_name(
-                    name=item.speaker.name, language=article.language
+            key = (normalise(item.speaker.name), item.speaker.kind)
+            if key not in resolved:
+                speaker, is_new = speaker_for_name(
+                    name=item.speaker.name,
+                    language=article.language,
+                    kind=item.speaker.kind,
+                    role=item.role,
                 )
-            speaker_id = new_speakers[key].pk
+                resolved[key] = speaker.pk
+                created += is_new
+            speaker_id = resolved[key]
         rows.append(
             Statement(
                 article=article,
@@ -515,26 +564,34 @@ def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionRes
                 end=item.end,
                 language=article.language,
                 kind=item.kind,
+                cue=item.cue[:200],
+                cue_stance=item.cue_stance,
                 said_on=article.published_at.date() if article.published_at else None,
             )
         )
-    created_ids = [statement.pk for statement in Statement.objects.bulk_create(rows)]
-    if link_in_process:
-        for statement_id in created_ids:
-            statement_link(statement_id=statement_id)
-    else:
-        linking.statements_created(statement_ids=created_ids)
-    return ExtractionResult(article.pk, len(created_ids), len(new_speakers))
+    return rows, created
 
 
-def speaker_for_unknown_name(*, name: str, language: str) -> Speaker:
-    """An unconfirmed Speaker for a name no alias knows, reused if one was already made."""
-    existing = Speaker.objects.filter(aliases__key=normalise(name)).first()
-    if existing is not None:
-        return existing
-    speaker = Speaker.objects.create(name=name[:300], is_confirmed=False)
-    speaker_alias_add(speaker=speaker, name=name, language=language)
-    return speaker
+def extraction_record(
+    *, article: Article, statements: int, unattributed: int, new_speakers: int
+) -> ArticleExtraction:
+    """Record what the latest extraction of `article` found (shown on its admin page)."""
+    record, created = ArticleExtraction.objects.get_or_create(
+        article=article,
+        defaults={
+            "statements": statements,
+            "unattributed": unattributed,
+            "new_speakers": new_speakers,
+        },
+    )
+    if not created:
+        record.statements = statements
+        record.unattributed = unattributed
+        record.new_speakers = new_speakers
+        record.runs = F("runs") + 1
+        record.extracted_at = timezone.now()
+        record.save()
+    return record
 
 
 def extraction_queue(article_ids: Iterable[int]) -> None:

@@ -27,6 +27,10 @@ class Cue:
     # subject marker and run through the cue (Urdu X نے … قرار دیا) to the clause's end.
     content: str = "after"
     kind: str = "reported"  # or "paraphrase": the verb reports a gist (اشارہ کیا, "pointed to")
+    # The stance the verb gives its content clause towards a claim the clause restates:
+    # "denies" (تردید کی, نفى, تکذیب کرد), "asserts" (الزام عائد کیا, ادعا کرد), "questions",
+    # or "" for a neutral verb (said), where the clause's own words decide.
+    stance: str = ""
 
 
 def by_first_word(phrases) -> dict[str, tuple]:
@@ -62,8 +66,10 @@ class LanguageRules:
         object.__setattr__(self, "titles_by_first", by_first_word(self.titles))
 
 
-def _cues(*phrases: str, content: str = "after", kind: str = "reported") -> tuple[Cue, ...]:
-    return tuple(Cue(tokens, content, kind) for tokens in _phrases(*phrases))
+def _cues(
+    *phrases: str, content: str = "after", kind: str = "reported", stance: str = ""
+) -> tuple[Cue, ...]:
+    return tuple(Cue(tokens, content, kind, stance) for tokens in _phrases(*phrases))
 
 
 RULES: dict[str, LanguageRules] = {

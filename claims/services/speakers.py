@@ -23,6 +23,23 @@ def speaker_alias_add(
     )
 
 
+def speaker_for_name(
+    *, name: str, language: str, kind: str = Speaker.Kind.PERSON, role: str = ""
+) -> tuple[Speaker, bool]:
+    """The speaker an extracted name refers to, created unconfirmed if no alias knows it.
+
+    Returns (speaker, created).
+    """
+    existing = Speaker.objects.filter(aliases__key=normalise(name)).first()
+    if existing is not None:
+        return existing, False
+    speaker = Speaker.objects.create(
+        name=name[:300], kind=kind, role=role[:300], is_confirmed=False
+    )
+    speaker_alias_add(speaker=speaker, name=name, language=language)
+    return speaker, True
+
+
 def speakers_by_name(name: str) -> QuerySet[Speaker]:
     """Speakers with an alias spelled like `name` in any variant of its script."""
     return Speaker.objects.filter(aliases__key=normalise(name)).distinct()
