@@ -1,8 +1,12 @@
-"""Suggest a statement's stance towards a claim from per-language cue words.
+"""Suggest a statement's stance towards a claim from its reporting verb and per-language cues.
 
-A first guess for the analyst, not a verdict: denial cues ("baseless", بے بنیاد), negation
-near the words the statement shares with the claim ("never ... allow", اجازت ... نہیں),
-question cues, otherwise asserts (the statement restates the claim) or mentions.
+A first guess for the analyst, not a verdict. When the statement restates the claim and its
+reporting verb takes a side (extraction's `Statement.cue_stance`: نفى, تکذیب کرد, опроверг
+deny; اتهم, الزام عائد کیا, ادعا کرد assert; asked questions), the verb decides: the
+statement's text is only the content clause, which on its own restates the claim. Otherwise
+the clause's own words decide: denial cues ("baseless", بے بنیاد), negation near the words
+the statement shares with the claim ("never ... allow", اجازت ... نہیں), question cues,
+otherwise asserts (the statement restates the claim) or mentions.
 """
 
 from __future__ import annotations
@@ -44,6 +48,12 @@ _QUESTION = {
 }
 # How many words either side of a shared word a negation reaches.
 NEGATION_SCOPE = 4
+
+# A reporting verb that takes a side decides the stance of the clause it governs.
+_GOVERNING = {Stance.DENIES, Stance.ASSERTS, Stance.QUESTIONS}
+# Negating the clause turns what the verb does to it around: denying that Azerbaijan did
+# *not* allow it asserts that it did; claiming that it never allowed it denies the claim.
+_TURNED = {Stance.DENIES: Stance.ASSERTS, Stance.ASSERTS: Stance.DENIES}
 
 
 def _phrases(table: dict[str, str]) -> dict[str, list[tuple[str, ...]]]:
@@ -87,13 +97,58 @@ def _find(
 
 
 def stance_suggest(
-    *, words: Sequence[str], language: str, shared: Sequence[int], text: str
+    *,
+    words: Sequence[str],
+    language: str,
+    shared: Sequence[int],
+    text: str,
+    cue: str = "",
+    cue_stance: str = "",
 ) -> StanceGuess:
     """Guess the stance of a statement (its normalised `words`) towards a claim.
 
-    `shared` holds the indexes of the words the statement shares with the claim.
+    `shared` holds the indexes of the words the statement shares with the claim; `cue` and
+    `cue_stance` are the statement's reporting verb as written and the stance it implies
+    ("" for a neutral verb such as "said").
     """
+    denials, scoped = _clause_denials(words, language, shared)
+    if shared and cue_stance in _GOVERNING:
+        return _governed(words, cue, cue_stance, scoped)
     guess = StanceGuess(stance=Stance.ASSERTS if shared else Stance.MENTIONS)
+    if denials or scoped:
+        guess.stance = Stance.DENIES
+        guess.cues = _spans(words, ("denial", denials), ("negation", scoped))
+        return guess
+    questions = _find(words, _QUESTION_CUES.get(language, []), prefix=False)
+    if "?" in text or "؟" in text or questions:
+        guess.stance = Stance.QUESTIONS
+        guess.cues = _spans(words, ("question", questions))
+    return guess
+
+
+def _governed(
+    words: Sequence[str], cue: str, cue_stance: str, scoped: list[tuple[int, int]]
+) -> StanceGuess:
+    """The stance a side-taking reporting verb gives a clause that restates the claim.
+
+    Only negation near the shared words turns it around. Denial words in the clause do not:
+    under a denial verb they repeat it ("denied the baseless reports that ..."), and under an
+    accusation they describe the accused's words ("accused Baku of lies about ..."), so
+    letting them flip the verb would turn both into the wrong guess.
+    """
+    stance = Stance(cue_stance)
+    verb = {"kind": "reporting verb", "words": cue, "stance": stance.value}
+    if scoped and stance in _TURNED:
+        return StanceGuess(
+            stance=_TURNED[stance], cues=[verb, *_spans(words, ("negation", scoped))]
+        )
+    return StanceGuess(stance=stance, cues=[verb])
+
+
+def _clause_denials(
+    words: Sequence[str], language: str, shared: Sequence[int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The clause's denial cues, and its negations near the shared words."""
     denials = _find(words, _DENIAL_CUES.get(language, []), prefix=True)
     negations = _find(words, _NEGATION_CUES.get(language, []), prefix=False)
     # A negated denial ("not false") is no denial, and its negation denies nothing else.
@@ -114,16 +169,12 @@ def stance_suggest(
         and any(start - NEGATION_SCOPE <= i < end + NEGATION_SCOPE for i in shared)
         and not any(d_start <= start < d_end for d_start, d_end in denials)
     ]
-    if denials or scoped:
-        guess.stance = Stance.DENIES
-        guess.cues = [
-            {"kind": kind, "words": " ".join(words[start:end])}
-            for kind, spans in (("denial", denials), ("negation", scoped))
-            for start, end in spans
-        ]
-        return guess
-    questions = _find(words, _QUESTION_CUES.get(language, []), prefix=False)
-    if "?" in text or "؟" in text or questions:
-        guess.stance = Stance.QUESTIONS
-        guess.cues = [{"kind": "question", "words": " ".join(words[s:e])} for s, e in questions]
-    return guess
+    return denials, scoped
+
+
+def _spans(words: Sequence[str], *groups: tuple[str, list[tuple[int, int]]]) -> list[dict]:
+    return [
+        {"kind": kind, "words": " ".join(words[start:end])}
+        for kind, spans in groups
+        for start, end in spans
+    ]
