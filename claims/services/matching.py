@@ -123,6 +123,8 @@ def _evidence(statement: Statement, match: Match) -> tuple[str, dict]:
         language=statement.language.split("-")[0],
         shared=shared,
         text=statement.text,
+        cue=statement.cue,
+        cue_stance=statement.cue_stance,
     )
     return guess.stance, {
         "matched": [
@@ -142,6 +144,7 @@ def _evidence(statement: Statement, match: Match) -> tuple[str, dict]:
         "coverage": round(match.coverage, 4),
         "entity": match.entity,
         "entities": match.entity_evidence,
+        # With the reporting verb first when it decided the stance (claims/services/stance.py).
         "stance_cues": guess.cues,
     }
 
