@@ -265,6 +265,53 @@ class SuggestionAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
             "variants": variants,
             "recent_links": recent,
             "stances": Stance.choices,
+            "reporting_verb": _reporting_verb(evidence),
+            "evidence_rows": _evidence_rows(evidence),
             "can_review": self.has_review_permission(request)
             and suggestion.status == Suggestion.Status.PENDING,
         }
+
+
+def _stance_label(value: str) -> str:
+    return Stance(value).label.lower() if value in Stance.values else value
+
+
+def _reporting_verb(evidence: dict) -> dict | None:
+    """The reporting verb that decided the suggested stance, if one did."""
+    for cue in evidence.get("stance_cues", []):
+        if cue.get("kind") == "reporting verb":
+            return {"words": cue.get("words", ""), "stance": _stance_label(cue.get("stance", ""))}
+    return None
+
+
+def _evidence_rows(evidence: dict) -> list[tuple[str, str, str]]:
+    """Why the matcher proposed the pair: (label, words as written, note) per line."""
+    rows = []
+    if evidence.get("matched"):
+        rows.append(
+            ("Matched words", " · ".join(m.get("word", "") for m in evidence["matched"]), "")
+        )
+    for why in evidence.get("entities", []):
+        rows.append(("Entity evidence", "", why))
+    for cue in evidence.get("stance_cues", []):
+        if cue.get("kind") == "reporting verb":
+            rows.append(
+                (
+                    "Reporting verb",
+                    cue.get("words", ""),
+                    f"→ {_stance_label(cue.get('stance', ''))}",
+                )
+            )
+        else:
+            rows.append((f"Stance cue ({cue.get('kind', '')})", cue.get("words", ""), ""))
+    phrasing = evidence.get("phrasing")
+    if phrasing:
+        rows.append(
+            (
+                "Phrasing",
+                "",
+                f"{phrasing.get('kind', '')} ({phrasing.get('language', '')}) · "
+                f"BM25 {evidence.get('bm25', '')} · coverage {evidence.get('coverage', '')}",
+            )
+        )
+    return rows

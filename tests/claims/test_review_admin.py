@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Claim, ClaimLink, Stance, Statement, Suggestion
-from tests.factories import SuggestionFactory
+from claims.services.matching import statement_link
+from tests.factories import StatementFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +205,28 @@ def test_the_queue_costs_the_same_queries_for_ten_thousand_suggestions(admin_cli
     with CaptureQueriesContext(connection) as many:
         assert admin_client.get(QUEUE).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_review_page_shows_the_reporting_verb_that_decided_the_stance(
+    member, client, seeded
+) -> None:
+    statement = StatementFactory(
+        text="جمهوری آذربایجان اجازه داد از خاکش برای حمله به ایران استفاده شود",
+        language="fa",
+        prefix="وزیر خارجه تکذیب کرد که ",
+        cue="تکذیب کرد",
+        cue_stance=Stance.DENIES,
+    )
+    ClaimLink.objects.all().delete()
+    statement_link(statement_id=statement.pk)
+    suggestion = Suggestion.objects.get(
+        statement=statement, claim__external_id="seed-azerbaijan-territory-attack-iran"
+    )
+    member("Analyst")
+
+    page = client.get(_review(suggestion.pk)).content.decode()
+
+    assert 'id="suggested-stance">Denies<' in page
+    verb = 'Reporting verb: <bdi lang="fa">تکذیب کرد</bdi> → denies'
+    assert f'<span id="reporting-verb">{verb}</span>' in page  # beside the suggested stance
+    assert f"<li>{verb}</li>" in page  # and in the evidence list
