@@ -116,12 +116,16 @@ class Statement(models.Model):
     end = models.PositiveIntegerField()
     language = language_field()
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REPORTED)
+    # db_default: rows written by COPY (the data set generator) need not name these columns.
     cue = models.CharField(
-        max_length=200, blank=True, help_text="The reporting words as written (نے کہا کہ, نفى, گفت)"
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text="The reporting words as written (نے کہا کہ, نفى, گفت)",
     )
     # What the reporting verb does to its content clause: a denial verb over a clause that
     # restates a claim denies it; an accusation asserts it; empty for neutral verbs (said).
-    cue_stance = models.CharField(max_length=12, choices=Stance.choices, blank=True)
+    cue_stance = models.CharField(max_length=12, choices=Stance.choices, blank=True, db_default="")
     said_on = models.DateField(null=True, blank=True, help_text="When it was said, if known")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # The statement's words and its article's title, normalised by sources.text (see

@@ -24,14 +24,16 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from claims.models import ArticleExtraction, Speaker, SpeakerAlias, Statement
+from claims.models import ArticleExtraction, SpeakerAlias, Statement
 from claims.services import linking
 from claims.services.extraction_rules import RULES, LanguageRules
 from claims.services.matching import statement_link
 from claims.services.matching_index import index_state
+from claims.services.reported_speech import Context, FoundSpeaker, Sentence, speech_in
 from claims.services.speakers import SpeakerIndex, speaker_for_name
+from claims.services.speech_lexicon import LEXICONS
 from sources.models import Article
-from sources.text import normalise, sentence_spans, token_spans
+from sources.text import normalise, sentence_spans, token_spans, tokenise
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +57,6 @@ _TRIM = " \t\n,،;؛:—–-\"'“”«»„‘’「」.۔"
 
 
 # --- finding --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FoundSpeaker:
-    speaker_id: int | None  # None: a name no alias knows yet
-    name: str  # as written in the article
-    kind: str = Speaker.Kind.PERSON
 
 
 @dataclass
@@ -95,9 +90,18 @@ class _Context:
     unknown: dict[str, FoundSpeaker] = field(default_factory=dict)  # by last word of the name
 
 
-def statements_find(body: str, language: str, index: SpeakerIndex) -> list[Found]:
-    """Return the statements of `body` in text order, each with its speaker and role."""
-    rules = RULES.get(language.split("-")[0])
+def statements_find(
+    body: str, language: str, index: SpeakerIndex, *, outlet: str = ""
+) -> list[Found]:
+    """Return the statements of `body` in text order, each with its speaker and role.
+
+    `outlet` names the publishing outlet, whose own datelines (به گزارش خبرگزاری فارس) are not
+    statements.
+    """
+    base = language.split("-")[0]
+    if base in LEXICONS:
+        return _by_structure(body, base, index, outlet)
+    rules = RULES.get(base)
     if rules is None:
         return []
     context = _Context()
@@ -109,6 +113,82 @@ def statements_find(body: str, language: str, index: SpeakerIndex) -> list[Found
             continue
         found.extend(_sentence(body, tokens, (start, end), rules, index, context, quotes))
     return found
+
+
+def _by_structure(body: str, language: str, index: SpeakerIndex, outlet: str) -> list[Found]:
+    """Urdu, Persian, Arabic: speakers read from the sentence (claims/services/reported_speech)."""
+    context = Context()
+    quotes = _quote_spans(body)
+    # The outlet's name, and the dateline an article opens with (خبرگزاري فارس: …).
+    outlet_keys = frozenset(tokenise(outlet)) | frozenset(tokenise(body[:40].split(":")[0]))
+    found: list[Found] = []
+    for start, end in _sentences(body, quotes):
+        tokens = token_spans(body, start, end)
+        if not tokens:
+            continue
+        inside = tuple(
+            (a, b) for a, b in quotes if a < end and b > start and len(token_spans(body, a, b)) > 4
+        )
+        sentence = Sentence(body, tokens, start, end, inside)
+        for speech in speech_in(sentence, language, index, context, outlet_keys):
+            a, b = _trim(body, *speech.chars)
+            if b <= a:
+                continue
+            kind = speech.kind
+            quote = next(((qa, qb) for qa, qb in quotes if a - 2 <= qa <= a + 1 and qb > a), None)
+            if quote is not None:
+                kind = "quote"
+                a, b = _trim(body, quote[0], min(b, quote[1]) if quote[1] < b else b)
+            found.append(
+                Found(
+                    a,
+                    b,
+                    body[a:b],
+                    kind,
+                    speech.speaker,
+                    speech.role,
+                    speech.cue_text,
+                    speech.verb.stance if speech.verb else "",
+                )
+            )
+    if language == "fa":
+        found = _office_then_name(found)
+    return _without_overlaps(found)
+
+
+def _office_then_name(found: list[Found]) -> list[Found]:
+    """A Persian lead names the office (رییس اداره راه گفت) and the next paragraph the person
+    (خلیل‌زاده اظهار داشت): the office's words are that person's, with the office as role."""
+    merged: dict[FoundSpeaker, FoundSpeaker] = {}
+    pending: FoundSpeaker | None = None
+    for item in found:
+        speaker = item.speaker
+        if speaker is None or speaker.speaker_id is not None:
+            continue
+        if speaker.office and speaker not in merged:
+            pending = pending or speaker
+        elif pending is not None and not speaker.office and speaker.kind == "person":
+            merged[pending] = speaker
+            pending = None
+    for item in found:
+        if item.speaker in merged:
+            item.role = item.role or item.speaker.name
+            item.speaker = merged[item.speaker]
+    return found
+
+
+def _without_overlaps(found: list[Found]) -> list[Found]:
+    """One statement per stretch of text: a span inside or mostly over another is dropped."""
+    kept: list[Found] = []
+    for item in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
+        if any(
+            min(item.end, k.end) - max(item.start, k.start)
+            > 0.5 * min(item.end - item.start, k.end - k.start)
+            for k in kept
+        ):
+            continue
+        kept.append(item)
+    return kept
 
 
 def _sentences(body: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
