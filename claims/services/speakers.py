@@ -126,18 +126,18 @@ def _speaker_close_to(name: str, index: SpeakerIndex | None) -> Speaker | None:
     return Speaker.objects.filter(pk=speaker_id).first() if speaker_id else None
 
 
-def _candidates_for(name: str) -> SpeakerIndex:
+def _candidates_for(name: str) -> _FuzzyNames:
     """The aliases a close spelling of `name` can be among, read from the database.
 
     Only keys starting with the same letter: the spelling variants fuzzy resolution is for
     (ی/ي, ہ/ه, ٰ, spaces, surname endings) are all folded or sit later in the name, and the
-    filter keeps this one indexed read of a few hundred rows instead of every alias.
+    filter reads a few hundred rows instead of every alias.
     """
     compact = _compact(name)
     if not compact:
-        return SpeakerIndex(())
+        return _FuzzyNames(())
     rows = SpeakerAlias.objects.filter(key__startswith=compact[0]).values_list("speaker_id", "key")
-    return SpeakerIndex(rows)
+    return _FuzzyNames(rows)
 
 
 def speakers_by_name(name: str) -> QuerySet[Speaker]:
