@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,6 +29,7 @@ from claims.models import (
 from claims.paginators import EstimatedCountPaginator
 from claims.review_admin import SuggestionAdmin
 from claims.services.claims import claim_save, claim_variant_save
+from claims.services.speakers import SpeakerError, speaker_confirm, speaker_merge
 from sources.bidi import BidiAdminMixin, bidi
 from sources.models import Source
 from sources.search import TsQuery, search_query
@@ -40,7 +43,9 @@ class SpeakerAliasInline(BidiAdminMixin, admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(BidiAdminMixin, admin.ModelAdmin):
+class SpeakerAdmin(BidiAdminMixin, SimpleHistoryAdmin):
+    """Speakers, with the unconfirmed ones extraction created: confirm them or merge duplicates."""
+
     list_display = [
         "name",
         "kind",
@@ -54,6 +59,7 @@ class SpeakerAdmin(BidiAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "role", "organisation", "wikidata_id", "aliases__name"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [SpeakerAliasInline]
+    actions = ["confirm_selected", "merge_selected"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
         # statement_count for the list column; aliases prefetched for alias_names.
@@ -80,6 +86,51 @@ class SpeakerAdmin(BidiAdminMixin, admin.ModelAdmin):
     @admin.display(description="Statements", ordering="statement_count")
     def statement_count(self, obj: Speaker) -> int:
         return obj.statement_count
+
+    @admin.action(description="Confirm selected speakers", permissions=["change"])
+    def confirm_selected(self, request: HttpRequest, queryset: QuerySet[Speaker]) -> None:
+        confirmed = speaker_confirm(speakers=queryset.only("pk"), user=request.user)
+        self.message_user(request, f"{confirmed} speakers confirmed.", messages.SUCCESS)
+
+    @admin.action(description="Merge selected speakers…", permissions=["change"])
+    def merge_selected(
+        self, request: HttpRequest, queryset: QuerySet[Speaker]
+    ) -> TemplateResponse | None:
+        """Ask which speaker to keep, then merge the others into it (POST with `keep`)."""
+        # statement_count comes from get_queryset: the page lists it to help choose.
+        speakers = list(queryset.order_by("-is_confirmed", "-statement_count", "pk"))
+        if len(speakers) < 2:
+            self.message_user(request, "Select two or more speakers to merge.", messages.WARNING)
+            return None
+        if request.POST.get("post") == "yes":
+            target = next((s for s in speakers if str(s.pk) == request.POST.get("keep")), None)
+            if target is None:
+                self.message_user(request, "Choose the speaker to keep.", messages.ERROR)
+            else:
+                others = [s for s in speakers if s.pk != target.pk]
+                try:
+                    speaker_merge(target=target, others=others, user=request.user)
+                except SpeakerError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                    return None
+                moved = sum(s.statement_count for s in others)
+                self.message_user(
+                    request,
+                    f"Merged {len(others)} speakers into #{target.pk} {target.name}; "
+                    f"{moved} statements moved.",
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge speakers",
+            "opts": self.opts,
+            "speakers": speakers,
+            "suggested": speakers[0],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/claims/speaker/merge_selected.html", context)
 
 
 @admin.register(SpeakerAlias)

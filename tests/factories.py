@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import factory
 
-from claims.models import Claim, Speaker, SpeakerAlias, Stance, Statement, Suggestion
+from claims.models import (
+    Claim,
+    ClaimLink,
+    Speaker,
+    SpeakerAlias,
+    Stance,
+    Statement,
+    Suggestion,
+)
 from sources.models import Article, Source
 from sources.text import content_hash
 
@@ -86,3 +94,12 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
     score = 0.5
     method = "test"
     suggested_stance = Stance.MENTIONS
+
+
+class ClaimLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClaimLink
+
+    statement = factory.SubFactory(StatementFactory)
+    claim = factory.SubFactory(ClaimFactory)
+    stance = Stance.MENTIONS
