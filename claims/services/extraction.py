@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from claims.models import ArticleExtraction, SpeakerAlias, Statement
 from claims.services import linking
-from claims.services.extraction_rules import RULES, LanguageRules
+from claims.services.extraction_rules import PLACE_STEMS, RULES, LanguageRules
 from claims.services.matching import statement_link
 from claims.services.matching_index import index_state
 from claims.services.reported_speech import Context, FoundSpeaker, Sentence, speech_in
@@ -304,7 +304,21 @@ def _mentions(body, tokens, keys, rules: LanguageRules, index: SpeakerIndex, con
 
 
 def _is_capitalised(body: str, token: tuple[int, int, str], key: str, rules) -> bool:
-    return body[token[0]].isupper() and key not in rules.function_words and not key.isdigit()
+    return (
+        body[token[0]].isupper()
+        and key not in rules.function_words
+        and not key.isdigit()
+        and not _is_place(key)
+    )
+
+
+def _is_place(key: str) -> bool:
+    """İsrailin, İrana, Азербайджана: a country or capital in any case is not a speaker."""
+    return any(key.startswith(stem) and len(key) - len(stem) <= 4 for stem in _place_prefixes(key))
+
+
+def _place_prefixes(key: str):
+    return (stem for stem in PLACE_STEMS if stem[:3] == key[:3])
 
 
 def _title_at(keys: list[str], i: int, rules: LanguageRules) -> tuple[str, ...] | None:
@@ -361,6 +375,18 @@ def _subject(keys, mentions, cue_first, cue_last, cue, rules: LanguageRules, con
         for m in mentions
         if m.last <= cue_first and m.first >= max(consumed_until, cue_first - SUBJECT_WINDOW)
     ]
+    opening = [
+        m
+        for m in mentions
+        if m.kind in {"name", "unknown"}
+        and m.first <= 6
+        and m.last <= cue_first
+        and m.first >= consumed_until
+    ]
+    if rules.verb_final and opening:
+        # SOV: the speaker opens the sentence however long the words before the verb; a
+        # registered name first, then a name with its title (sözçüsü Fərid Quliyev).
+        return min(opening, key=lambda m: (m.kind != "name", not m.role, m.first))
     if not before and rules.verb_final:
         before = [m for m in mentions if m.first <= 2 and m.last <= cue_first]
     if before:
@@ -588,7 +614,9 @@ def article_fail(*, article_id: int, reason: str) -> None:
 
 
 def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionResult:
-    found = statements_find(article.body, article.language, speaker_index())
+    found = statements_find(
+        article.body, article.language, speaker_index(), outlet=article.source.name
+    )
     rows, new_speakers = statements_build(article=article, found=found)
     created_ids = [statement.pk for statement in Statement.objects.bulk_create(rows)]
     unattributed = sum(1 for item in found if item.speaker is None)
@@ -615,25 +643,33 @@ def statements_build(*, article: Article, found: list[Found]) -> tuple[list[Stat
 
     Names no alias knows become unconfirmed speakers (once: see `speaker_for_name`).
     """
+    index = speaker_index()
+    names = {
+        (normalise(item.speaker.name), item.speaker.kind): item
+        for item in found
+        if item.speaker is not None and item.speaker.speaker_id is None
+    }
     created = 0
     resolved: dict[tuple[str, str], int] = {}
+    # In sorted order: two workers creating the same new names lock them in the same order.
+    for key in sorted(names):
+        item = names[key]
+        speaker, is_new = speaker_for_name(
+            name=item.speaker.name,
+            language=article.language,
+            kind=item.speaker.kind,
+            role=item.role,
+            index=index,
+        )
+        resolved[key] = speaker.pk
+        created += is_new
     rows = []
     for item in found:
         if item.speaker is None:
             continue
         speaker_id = item.speaker.speaker_id
         if speaker_id is None:
-            key = (normalise(item.speaker.name), item.speaker.kind)
-            if key not in resolved:
-                speaker, is_new = speaker_for_name(
-                    name=item.speaker.name,
-                    language=article.language,
-                    kind=item.speaker.kind,
-                    role=item.role,
-                )
-                resolved[key] = speaker.pk
-                created += is_new
-            speaker_id = resolved[key]
+            speaker_id = resolved[(normalise(item.speaker.name), item.speaker.kind)]
         rows.append(
             Statement(
                 article=article,

@@ -199,17 +199,17 @@ RULES: dict[str, LanguageRules] = {
             "says",
             "told",
             "stated",
-            "denied",
             "added",
             "insisted",
-            "claimed",
             "declared",
             "stressed",
             "noted",
             "warned",
             "announced",
-            "rejected",
-        ),
+        )
+        + _cues("denied", "rejected", "dismissed", "refuted", stance="denies")
+        + _cues("claimed", "alleged", "accused", stance="asserts")
+        + _cues("asked", "questioned", stance="questions"),
         complementisers=_words("that"),
         pronouns=_words("he", "she", "they"),
         titles=_phrases(
@@ -239,8 +239,6 @@ RULES: dict[str, LanguageRules] = {
             "сказала",
             "отметил",
             "отметила",
-            "опроверг",
-            "опровергла",
             "подчеркнул",
             "подчеркнула",
             "добавил",
@@ -249,7 +247,9 @@ RULES: dict[str, LanguageRules] = {
             "сообщила",
             "заявили",
             "считает",
-        ),
+        )
+        + _cues("опроверг", "опровергла", "опровергли", "отверг", "отвергла", stance="denies")
+        + _cues("обвинил", "обвинила", "утверждает", stance="asserts"),
         complementisers=_words("что"),
         pronouns=_words("он", "она", "они"),
         titles=_phrases(
@@ -275,12 +275,13 @@ RULES: dict[str, LanguageRules] = {
             "qeyd edib",
             "vurğulayıb",
             "əlavə edib",
-            "təkzib edib",
             "söyləyib",
             "açıqlayıb",
             "bəyan edib",
             "deyə",
-        ),
+        )
+        + _cues("təkzib edib", "təkzib etdi", "rədd edib", "rədd etdi", stance="denies")
+        + _cues("iddia edib", "ittiham edib", stance="asserts"),
         complementisers=_words("ki"),
         pronouns=_words("o", "onlar"),
         titles=_phrases(
@@ -304,3 +305,17 @@ RULES: dict[str, LanguageRules] = {
         function_words=_words("və", "ilə", "bu", "da", "də", "ki"),
     ),
 }
+
+
+# Countries, capitals and peoples: capitalised, often declined (İsrailin, İrana,
+# Азербайджана), never a speaker by themselves. Stems, matched with a short case ending.
+PLACE_STEMS = frozenset(
+    tokenise(
+        "azerbaijan iran israel russia turkey armenia georgia ukraine pakistan india china "
+        "america usa baku tehran moscow ankara yerevan washington europe "
+        "azərbaycan israil rusiya türkiyə ermənistan gürcüstan ukrayna amerika bakı tehran "
+        "moskva ankara avropa qarabağ "
+        "азербайджан иран израил росси турци армени грузи украин америк сша баку тегеран "
+        "москв анкар европ карабах"
+    )
+)

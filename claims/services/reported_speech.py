@@ -60,7 +60,8 @@ class Context:
     def remember(self, speaker: FoundSpeaker, role: str, role_keys: list[str] = ()) -> None:
         self.last, self.last_role = speaker, role
         # Most recent last: "the agency", "the association" refer to the latest one.
-        self.names[speaker] = self.names.pop(speaker, set()) | set(_stems(speaker.name))
+        words = set(_stems(speaker.name)) | set(_stems(role))
+        self.names[speaker] = self.names.pop(speaker, set()) | words
         for word in role_keys:
             self.by_title[word] = (speaker, role)
 
@@ -465,6 +466,7 @@ _UR_AUXILIARY = frozenset(
     }
 )
 _UR_AGENT = (("جانب", "سی"), ("طرف", "سی"))
+_UR_SPEAK = frozenset({"کها", "مزید", "بتایا", "لکها"})
 
 
 # Words typed without a space between them (نےکہا, کہاکہ, مزیدکہاکہ, فالکنرنے کہا): split
@@ -477,7 +479,8 @@ def _unglue_urdu(sent: Sentence) -> Sentence:
     tokens = []
     glued = False
     for number, (start, end, key) in enumerate(sent.tokens):
-        pieces = _urdu_pieces(key, sent.keys[number + 1] if number + 1 < len(sent.keys) else "")
+        following = sent.keys[number + 1] if number + 1 < len(sent.keys) else ""
+        pieces = _urdu_pieces(key, following, sent.body[start:end])
         if len(pieces) == 1:
             tokens.append((start, end, key))
             continue
@@ -491,7 +494,13 @@ def _unglue_urdu(sent: Sentence) -> Sentence:
     return Sentence(sent.body, tokens, sent.start, sent.end, sent.quotes) if glued else sent
 
 
-def _urdu_pieces(key: str, following: str) -> list[str]:
+def _urdu_pieces(key: str, following: str, raw: str = "") -> list[str]:
+    # ے only ends words: "نےتمام", "سےمبارکباد", "کےمطابق" are two words typed as one.
+    cut = raw.find("ے")
+    if 0 < cut < len(raw) - 1 and raw[cut + 1].isalpha():
+        head, tail = _token_key_of(raw[: cut + 1]), _token_key_of(raw[cut + 1 :])
+        if head and tail:
+            return [head, *_urdu_pieces(tail, following, raw[cut + 1 :])]
     for core in _UR_GLUED_CORES:
         if core in key and key != core:
             prefix, _, suffix = key.partition(core)
@@ -506,6 +515,12 @@ def _urdu_pieces(key: str, following: str) -> list[str]:
     if key.endswith("نی") and len(key) >= 6 and following in _UR_GLUED_CORES:
         return [key[:-2], "نی"]
     return [key]
+
+
+def _token_key_of(raw: str) -> str:
+    from sources.text import normalise
+
+    return normalise(raw).replace(" ", "")
 
 
 def _raw_length(raw: str, piece: str) -> int:
@@ -585,7 +600,10 @@ def _urdu_subject(sent: Sentence, floor, first, last, verb, lex):
         while j > floor and keys[j] in {"یه", "بهی", "مزید"}:
             j -= 1
         if j > floor and keys[j] == "میں":
-            return _phrase_before(sent, j, floor, lex), j, "document"
+            start = _phrase_before(sent, j, floor, lex)
+            # روس کی نئی جوہری ڈاکٹرائن میں کہا گیا: Russia's doctrine, so Russia speaks.
+            genitive = next((k for k in range(start + 1, j) if keys[k] in _GENITIVE), None)
+            return start, (genitive if genitive is not None else j), "document"
         return first, first, "passive"
     # No ergative: a sentence-initial subject (X کئی مرتبہ کہہ چکے ہیں کہ …).
     if verb.tokens[0] in {"کهه", "کهتی"} and first - floor >= 2:
@@ -608,6 +626,8 @@ def _urdu_subjects_seen(sent: Sentence, index, context: Context) -> None:
     for j in range(1, len(sent)):
         if _is_ergative(sent, j) and not any(k in lex.verbs_by_first for k in sent.keys[j + 1 :]):
             start = _phrase_before(sent, j, 0, lex)
+            if 0 < start or start >= j:
+                continue  # only the subject that opens the sentence
             if start < j:
                 resolved = resolve_phrase(sent, start, j, "ur", index, context)
                 if resolved and resolved is not UNNAMED and resolved[0] is not None:
@@ -653,10 +673,14 @@ def _urdu_content(sent: Sentence, subject, first, last, verb, lex, next_verb=Non
     j = last
     while j < n and keys[j] in _UR_AUXILIARY:
         j += 1
-    if verb.content == "after" and n - j >= MIN_CONTENT:
-        start, end = content_after(sent, j, lex)
-        if end - start >= MIN_CONTENT:
-            return start, end
+    # Urdu puts the words said after the verb only behind کہ, a colon or a quotation mark
+    # (کہا کہ …, لکھا: "…"); otherwise they stand before it (… کا اعلان کر دیا، …).
+    if j < n and (keys[j] == "که" or _COLON.search(sent.gap(j)) or _OPEN_QUOTE.search(sent.gap(j))):
+        start = j + 1 if keys[j] == "که" else j
+        if n - start >= MIN_CONTENT:
+            return start, n
+    elif verb.content == "after" and n - j >= MIN_CONTENT and verb.tokens[0] in _UR_SPEAK:
+        return j, n  # انہوں نے کہا ہم …: unmarked direct speech
     # The words said stand between the subject and the verb: X نے [Y] قرار دیا / کا اعلان کیا.
     if subject is None:
         return None
@@ -684,7 +708,12 @@ def _urdu_according_to(sent: Sentence, index, context: Context, already: list[Sp
             if any(s.cue[0] > i for s in already):
                 continue
             start = _phrase_before(sent, i, 0, lex)
-            resolved = resolve_phrase(sent, start, i, "ur", index, context)
+            stop = i
+            for k in range(max(0, i - MAX_PHRASE), i - 1):
+                if tuple(keys[k : k + 2]) in _UR_AGENT and k >= 1 and keys[k - 1] in _GENITIVE:
+                    start, stop = _phrase_before(sent, k - 1, 0, lex), k - 1
+                    break
+            resolved = resolve_phrase(sent, start, stop, "ur", index, context)
             if resolved is None:
                 continue
             content = (i + n, len(keys))
