@@ -98,7 +98,7 @@ def article_reextract(*, article_id: int, link_in_process: bool = False) -> Reex
         # deadlock. Held until commit, so no review or link lands between reading who
         # worked on a statement and deleting it.
         list(
-            Suggestion.objects.select_for_update()
+            Suggestion.objects.select_for_update(of=("self",))
             .filter(statement__article=article)
             .values_list("pk", flat=True)
         )

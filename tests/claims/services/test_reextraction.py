@@ -11,17 +11,11 @@ from claims.services.extraction import article_extract
 from claims.services.reextraction import article_reextract, articles_for_reextraction
 from claims.services.speakers import speaker_alias_add
 from sources.models import Article
+from tests.claims.reextraction_story import BODY, DENIAL, TALKS
 from tests.factories import ArticleFactory, ClaimFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
-BODY = (
-    "Spokesman Ali Karimi said that the report about the border was entirely false. "
-    "The weather in Baku was mild on Monday. "
-    "Karimi also said that the talks would resume next week."
-)
-DENIAL = "the report about the border was entirely false"
-TALKS = "the talks would resume next week"
 WEATHER = "The weather in Baku was mild on Monday"
 
 
