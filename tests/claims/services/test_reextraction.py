@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from itertools import pairwise
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from claims.models import ClaimLink, Speaker, Stance, Statement, Suggestion
@@ -245,3 +247,25 @@ def test_the_selector_filters_by_date_language_and_id(hossein) -> None:
     assert ids(language="az") == [new.pk]
     assert ids(language="en") == [old.pk]
     assert ids(ids=[old.pk, 123456]) == [old.pk]
+
+
+def test_two_workers_on_one_article_store_its_statements_once(transactional_db) -> None:
+    hossein = Speaker.objects.create(name="Hossein Karimi", country="IR")
+    speaker_alias_add(speaker=hossein, name="Karimi")
+    article = ArticleFactory(language="en", body=BODY, status=Article.Status.PROCESSED)
+    results = []
+
+    def work() -> None:
+        try:
+            results.append(article_reextract(article_id=article.pk))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    # The article row is held by the first: the second sees its statements and adds none.
+    assert sorted(result.added for result in results) == [0, 2]
+    assert Statement.objects.filter(article=article).count() == 2
