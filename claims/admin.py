@@ -446,3 +446,6 @@ class ExportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+from claims import admin_articles  # noqa: E402, F401  replaces sources' ArticleAdmin

@@ -3,11 +3,15 @@ twice (each service claims its row, or writes nothing already written)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
+
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
 from claims.services.extraction import article_extract, articles_requeue_stale, extraction_queue
 from claims.services.matching import claim_link_recent, statement_link
+from claims.services.reextraction import article_reextract
 from sources.models import Feed
 from sources.services.fetching import TransientFetchError
 from sources.services.ingestion import feed_poll
@@ -29,6 +33,22 @@ _RETRY = {
 def extract_statements(article_id: int) -> None:
     """Extract the statements of a new article and hand them to claim linking."""
     article_extract(article_id=article_id)
+
+
+@shared_task(**_RETRY)
+def reextract_article(article_id: int) -> None:
+    """Extract an article again after speakers or rules changed; analysts' work is kept."""
+    article_reextract(article_id=article_id)
+
+
+def reextraction_queue(article_ids: Iterable[int]) -> int:
+    """Queue re-extraction of each article once the current transaction commits."""
+    queued = 0
+    for article_id in article_ids:
+        # After commit: the admin action and the command queue inside their transaction.
+        transaction.on_commit(partial(reextract_article.delay, article_id))
+        queued += 1
+    return queued
 
 
 @shared_task(**_RETRY)
