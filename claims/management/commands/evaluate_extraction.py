@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json as jsonlib
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -98,7 +99,9 @@ class Command(BaseCommand):
         )
         for miss in score.misses[:limit]:
             found = " / ".join(miss.found[:3]) if miss.found else "(not found)"
-            self.stdout.write(f"{miss.url}\n  gold:  {miss.gold.speaker}\n  found: {found}")
+            self.stdout.write(
+                f"{unquote(miss.url)}\n  gold:  {miss.gold.speaker}\n  found: {found}"
+            )
             self.stdout.write(f"  {miss.gold.kind}: {miss.context}")
 
     def _fixtures(self, fixtures: Path, as_json: bool) -> None:
