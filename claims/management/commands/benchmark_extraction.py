@@ -1,60 +1,77 @@
+"""python manage.py benchmark_extraction [--data PATH] [--language ur] [--articles N] [--json]"""
+
 from __future__ import annotations
 
-import time
+import json
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
 
-from claims.services.extraction import article_extract, speaker_index, statements_find
-from claims.services.seeds import seeds_load
-from sources.models import Article, Source
-from sources.text import content_hash
-
-SEED_ARTICLE = Path(settings.BASE_DIR) / "seeds" / "000_aa697601239acc52.txt"
+from claims.services.extraction_benchmark import benchmark_records, extraction_benchmark
+from claims.services.extraction_evaluation import BenchmarkError, benchmark_folders
 
 
 class Command(BaseCommand):
     help = (
-        "Articles per second for statement extraction on the Urdu seed article, in this "
-        "process: the extractor alone, then extract-and-store through the database (inside a "
-        "transaction that is rolled back, so no data is left behind)."
+        "Articles per second, in this process: the extractor alone (statements_find), then "
+        "`ingest --sync` end to end (detection, storage, extraction, claim linking) into a "
+        "throwaway schema holding the seed story. On the seed article, or with --data on a "
+        "benchmark's real articles, cycled to --articles with distinct URLs and texts."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--articles", type=int, default=1000)
+        parser.add_argument(
+            "--data", type=Path, help="Benchmark folder: language subfolders, or one of them"
+        )
+        parser.add_argument(
+            "--language", default="", help="With --data: the language folder to read (ur)"
+        )
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="End with one JSON line"
+        )
 
-    def handle(self, *args, articles: int, **options) -> None:
-        body = SEED_ARTICLE.read_text(encoding="utf-8")
-        with transaction.atomic():
-            seeds_load()  # the speakers and aliases, as in a real deployment
-            index = speaker_index()
-            started = time.perf_counter()
-            statements = sum(len(statements_find(body, "ur", index)) for _ in range(articles))
-            pure = time.perf_counter() - started
+    def handle(self, *args, data: Path | None, language: str, articles: int, **options) -> None:
+        if articles < 1:
+            raise CommandError("--articles must be at least 1")
+        folder = None
+        if data is None:
+            language = "ur"
+        else:
+            try:
+                folders = benchmark_folders(data, [language] if language else [])
+            except BenchmarkError as exc:
+                raise CommandError(str(exc)) from exc
+            if not language:
+                language = "ur" if "ur" in folders else next(iter(folders))
+            folder = folders[language]
+        try:
+            records = benchmark_records(folder)
+        except BenchmarkError as exc:
+            raise CommandError(str(exc)) from exc
+        what = f"{len(records)} {language} article(s) from {folder or 'the seed story'}"
+        self.stderr.write(f"cycling {what} to {articles}")
+        alone, ingested = extraction_benchmark(
+            records=records, language=language, articles=articles
+        )
+        self.stdout.write(
+            f"extractor alone: {alone.articles} articles, {alone.statements} statements in "
+            f"{alone.seconds:.2f} s = {alone.per_second:.0f} articles/s (one process)"
+        )
+        self.stdout.write(
+            f"ingest --sync:   {ingested.articles} articles, {ingested.statements} statements, "
+            f"{ingested.suggestions} suggestions, {ingested.new_speakers} new speakers in "
+            f"{ingested.seconds:.2f} s = {ingested.per_second:.0f} articles/s "
+            "(one process, database and claim linking included)"
+        )
+        if options["as_json"]:
             self.stdout.write(
-                f"extractor alone: {articles} articles, {statements} statements in {pure:.2f} s "
-                f"= {articles / pure:.0f} articles/s"
-            )
-
-            source = Source.objects.get(name="Mehr News Agency")
-            bodies = [f"{body}\n{n}" for n in range(articles)]
-            rows = Article.objects.bulk_create(
-                Article(
-                    source=source,
-                    url=f"https://benchmark.invalid/{n}",
-                    body=text,
-                    language="ur",
-                    content_hash=content_hash(text),
+                json.dumps(
+                    {
+                        "language": language,
+                        "distinct_articles": len(records),
+                        "extractor": alone.as_json(),
+                        "ingest_sync": ingested.as_json(),
+                    }
                 )
-                for n, text in enumerate(bodies)
             )
-            started = time.perf_counter()
-            stored = sum(article_extract(article_id=row.pk).statements for row in rows)
-            full = time.perf_counter() - started
-            self.stdout.write(
-                f"extract and store: {articles} articles, {stored} statements in {full:.2f} s "
-                f"= {articles / full:.0f} articles/s (one process, database included)"
-            )
-            transaction.set_rollback(True)
