@@ -101,7 +101,9 @@ def test_an_indefinite_arabic_spokesman_is_an_unnamed_source() -> None:
 
 def test_a_close_spelling_of_a_registered_alias_is_that_speaker() -> None:
     index = SpeakerIndex([(3, normalise("شاہین مصطفیاف"))])
-    body = "شاہین مصطفیٰ یوف نے کہا کہ آذربائیجان اپنی سرزمین کسی حملے کے لیے استعمال نہیں ہونے دے گا۔"
+    body = (
+        "شاہین مصطفیٰ یوف نے کہا کہ آذربائیجان اپنی سرزمین کسی حملے کے لیے استعمال نہیں ہونے دے گا۔"
+    )
     [found] = statements_find(body, "ur", index)
     assert found.speaker.speaker_id == 3
 
@@ -134,9 +136,10 @@ def test_the_seed_article_into_an_empty_database_names_its_speakers_as_written()
 
 @pytest.mark.django_db
 def test_a_new_name_in_two_articles_is_one_unconfirmed_speaker() -> None:
-    body = "وزیر اطلاعات عطا اللہ تارڑ نے کہا کہ انتخابات وقت پر ہوں گے۔"
-    for _ in range(2):
-        article_extract(article_id=ArticleFactory(body=body, language="ur").pk)
+    body = "وزیر اطلاعات عطا اللہ تارڑ نے کہا کہ انتخابات وقت پر ہوں گے۔ ({})"
+    for number in range(2):
+        article = ArticleFactory(body=body.format(number), language="ur")
+        article_extract(article_id=article.pk)
     assert Speaker.objects.filter(aliases__key=normalise("عطا اللہ تارڑ")).count() == 1
 
 
