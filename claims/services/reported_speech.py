@@ -626,12 +626,11 @@ def _urdu_subjects_seen(sent: Sentence, index, context: Context) -> None:
     for j in range(1, len(sent)):
         if _is_ergative(sent, j) and not any(k in lex.verbs_by_first for k in sent.keys[j + 1 :]):
             start = _phrase_before(sent, j, 0, lex)
-            if 0 < start or start >= j:
+            if start != 0 or start >= j:
                 continue  # only the subject that opens the sentence
-            if start < j:
-                resolved = resolve_phrase(sent, start, j, "ur", index, context)
-                if resolved and resolved is not UNNAMED and resolved[0] is not None:
-                    context.remember(*resolved)
+            resolved = resolve_phrase(sent, start, j, "ur", index, context)
+            if resolved and resolved is not UNNAMED and resolved[0] is not None:
+                context.remember(*resolved)
 
 
 def _is_stop(sent: Sentence, j: int, lex: Lexicon) -> bool:
