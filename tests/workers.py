@@ -1,4 +1,5 @@
-"""Start real Celery worker processes against the test database and the real broker."""
+"""Real concurrency for tests: Celery worker processes against the test database and the
+real broker, and threads that each hold their own database connection."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -90,3 +93,27 @@ def wait_until(predicate, timeout: float = 60, what: str = "condition") -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.2)
+
+
+def concurrently(*calls: Callable[[], object]) -> list[object]:
+    """Run each call in its own thread (its own database connection); return their results
+    in the order they finished, re-raising the first error."""
+    results: list[object] = []
+    errors: list[BaseException] = []
+
+    def run(call: Callable[[], object]) -> None:
+        try:
+            results.append(call())
+        except BaseException as exc:  # re-raised below, in the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -80,16 +80,6 @@ class _Mention:
     role: str = ""
 
 
-@dataclass
-class _Context:
-    """What the reader of an article remembers: the last speaker and who holds which title."""
-
-    last: FoundSpeaker | None = None
-    last_role: str = ""
-    titles: dict[tuple[str, ...], tuple[FoundSpeaker, str]] = field(default_factory=dict)
-    unknown: dict[str, FoundSpeaker] = field(default_factory=dict)  # by last word of the name
-
-
 def statements_find(
     body: str, language: str, index: SpeakerIndex, *, outlet: str = ""
 ) -> list[Found]:
@@ -104,7 +94,7 @@ def statements_find(
     rules = RULES.get(base)
     if rules is None:
         return []
-    context = _Context()
+    context = Context()
     found: list[Found] = []
     quotes = _quote_spans(body)
     for start, end in _sentences(body, quotes):
@@ -119,16 +109,15 @@ def _by_structure(body: str, language: str, index: SpeakerIndex, outlet: str) ->
     """Urdu, Persian, Arabic: speakers read from the sentence (claims/services/reported_speech)."""
     context = Context()
     quotes = _quote_spans(body)
-    # The outlet's name, and the dateline an article opens with (خبرگزاري فارس: …).
-    outlet_keys = frozenset(tokenise(outlet)) | frozenset(tokenise(body[:40].split(":")[0]))
+    # Quotations longer than a name: the verbs inside them are what was said.
+    said = tuple((a, b) for a, b in quotes if len(token_spans(body, a, b)) > 4)
+    outlet_keys = frozenset(tokenise(outlet))
     found: list[Found] = []
     for start, end in _sentences(body, quotes):
         tokens = token_spans(body, start, end)
         if not tokens:
             continue
-        inside = tuple(
-            (a, b) for a, b in quotes if a < end and b > start and len(token_spans(body, a, b)) > 4
-        )
+        inside = tuple((a, b) for a, b in said if a < end and b > start)
         sentence = Sentence(body, tokens, start, end, inside)
         for speech in speech_in(sentence, language, index, context, outlet_keys):
             a, b = _trim(body, *speech.chars)
@@ -138,7 +127,7 @@ def _by_structure(body: str, language: str, index: SpeakerIndex, outlet: str) ->
             quote = next(((qa, qb) for qa, qb in quotes if a - 2 <= qa <= a + 1 and qb > a), None)
             if quote is not None:
                 kind = "quote"
-                a, b = _trim(body, quote[0], min(b, quote[1]) if quote[1] < b else b)
+                a, b = _trim(body, quote[0], min(b, quote[1]))
             found.append(
                 Found(
                     a,
@@ -252,7 +241,7 @@ def _sentence(body, tokens, bounds, rules: LanguageRules, index, context, quotes
             )
         )
         consumed_until = max(consumed_until, last, cue_last)
-        _remember(context, speaker, role)
+        context.remember(speaker, role)
     results.extend(_according_to(body, tokens, keys, mentions, rules, context, results))
     return _with_quotes(body, bounds, tokens, mentions, results, quotes, rules, context)
 
@@ -314,11 +303,15 @@ def _is_capitalised(body: str, token: tuple[int, int, str], key: str, rules) -> 
 
 def _is_place(key: str) -> bool:
     """İsrailin, İrana, Азербайджана: a country or capital in any case is not a speaker."""
-    return any(key.startswith(stem) and len(key) - len(stem) <= 4 for stem in _place_prefixes(key))
+    return any(
+        key.startswith(stem) and len(key) - len(stem) <= 4
+        for stem in _PLACES_BY_PREFIX.get(key[:3], ())
+    )
 
 
-def _place_prefixes(key: str):
-    return (stem for stem in PLACE_STEMS if stem[:3] == key[:3])
+_PLACES_BY_PREFIX: dict[str, list[str]] = {}
+for _stem in PLACE_STEMS:
+    _PLACES_BY_PREFIX.setdefault(_stem[:3], []).append(_stem)
 
 
 def _title_at(keys: list[str], i: int, rules: LanguageRules) -> tuple[str, ...] | None:
@@ -406,7 +399,7 @@ def _best(mentions: list[_Mention], *, reverse: bool) -> _Mention:
     return ordered[0]
 
 
-def _resolve(subject: _Mention | None, rules, cue_first: int, context: _Context):
+def _resolve(subject: _Mention | None, rules, cue_first: int, context: Context):
     if subject is None:
         if rules.dropped_subject and context.last is not None and cue_first <= 2:
             return context.last, context.last_role
@@ -423,11 +416,6 @@ def _resolve(subject: _Mention | None, rules, cue_first: int, context: _Context)
         if bare.endswith(given) or given.startswith(bare) or bare.startswith(given):
             return speaker, subject.role or role
     return None, ""
-
-
-def _remember(context: _Context, speaker: FoundSpeaker, role: str) -> None:
-    context.last = speaker
-    context.last_role = role
 
 
 def _content(body, tokens, keys, cue_first, cue_last, cue, subject, rules, next_cue=None):
@@ -492,7 +480,7 @@ def _according_to(body, tokens, keys, mentions, rules: LanguageRules, context, a
             found.append(
                 Found(start, end, body[start:end], "reported", mention.speaker, mention.role)
             )
-            _remember(context, mention.speaker, mention.role)
+            context.remember(mention.speaker, mention.role)
             return found
     return found
 
@@ -525,7 +513,7 @@ def _with_quotes(body, bounds, tokens, mentions, results, quotes, rules, context
                 continue  # a quotation with no speaker in sight is a title or a scare quote
         qa, qb = _trim(body, a, b)
         final.append(Found(qa, qb, body[qa:qb], "quote", speaker, role))
-        _remember(context, speaker, role)
+        context.remember(speaker, role)
     quoted = [(f.start, f.end) for f in final]
     final.extend(r for r in results if not any(r.start <= qa and qb <= r.end for qa, qb in quoted))
     return sorted(final, key=lambda f: f.start)
@@ -613,10 +601,15 @@ def article_fail(*, article_id: int, reason: str) -> None:
     )
 
 
-def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionResult:
-    found = statements_find(
+def article_statements_find(article: Article) -> list[Found]:
+    """The statements of a stored article, with this process's speaker index."""
+    return statements_find(
         article.body, article.language, speaker_index(), outlet=article.source.name
     )
+
+
+def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionResult:
+    found = article_statements_find(article)
     rows, new_speakers = statements_build(article=article, found=found)
     created_ids = [statement.pk for statement in Statement.objects.bulk_create(rows)]
     unattributed = sum(1 for item in found if item.speaker is None)
@@ -641,9 +634,9 @@ def statements_hand_to_linking(statement_ids: list[int], *, link_in_process: boo
 def statements_build(*, article: Article, found: list[Found]) -> tuple[list[Statement], int]:
     """Unsaved statements for the attributed findings, and how many speakers were created.
 
-    Names no alias knows become unconfirmed speakers (once: see `speaker_for_name`).
+    Names no alias knows become unconfirmed speakers (once: see `speaker_for_name`, which
+    searches the database for close spellings: the finder already tried the index).
     """
-    index = speaker_index()
     names = {
         (normalise(item.speaker.name), item.speaker.kind): item
         for item in found
@@ -659,7 +652,6 @@ def statements_build(*, article: Article, found: list[Found]) -> tuple[list[Stat
             language=article.language,
             kind=item.speaker.kind,
             role=item.role,
-            index=index,
         )
         resolved[key] = speaker.pk
         created += is_new

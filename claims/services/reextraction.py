@@ -24,10 +24,9 @@ from django.utils import timezone
 from claims.models import ClaimLink, Statement, Suggestion
 from claims.services.extraction import (
     Found,
+    article_statements_find,
     extraction_record,
-    speaker_index,
     statements_build,
-    statements_find,
     statements_hand_to_linking,
 )
 from sources.models import Article
@@ -128,7 +127,7 @@ def article_reextract(*, article_id: int, link_in_process: bool = False) -> Reex
 
 
 def _reconcile(article: Article, stored: list[Statement], link_in_process: bool) -> ReextractResult:
-    found = statements_find(article.body, article.language, speaker_index())
+    found = article_statements_find(article)
     attributed = [item for item in found if item.speaker is not None]
     by_span = {(s.start, s.end): s for s in stored}
     found_spans = {(f.start, f.end) for f in attributed}

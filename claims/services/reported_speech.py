@@ -19,8 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from claims.services import speech_lexicon as vocab
 from claims.services.speakers import SpeakerIndex
 from claims.services.speech_lexicon import LEXICONS, Lexicon, Verb
+from sources.text import normalise, token_spans
 
 ORGANISATION, PERSON = "organisation", "person"
 MIN_CONTENT = 3  # words
@@ -57,13 +59,11 @@ class Context:
     outlet: set[str] = field(default_factory=set)  # the publishing outlet's own name
     sentences: int = 0
 
-    def remember(self, speaker: FoundSpeaker, role: str, role_keys: list[str] = ()) -> None:
+    def remember(self, speaker: FoundSpeaker, role: str) -> None:
         self.last, self.last_role = speaker, role
         # Most recent last: "the agency", "the association" refer to the latest one.
-        words = set(_stems(speaker.name)) | set(_stems(role))
-        self.names[speaker] = self.names.pop(speaker, set()) | words
-        for word in role_keys:
-            self.by_title[word] = (speaker, role)
+        stems = set(_stems(speaker.name)) | set(_stems(role))
+        self.names[speaker] = self.names.pop(speaker, set()) | stems
 
 
 @dataclass
@@ -120,6 +120,22 @@ class Speech:
 UNNAMED = object()  # a phrase naming an unnamed source: a statement with no speaker
 
 
+def _speech(resolved, content, cue, verb, context: Context, kind: str = "reported") -> Speech:
+    """The statement for a resolved speaker phrase; a named speaker becomes the last one."""
+    speaker, role = (None, "") if resolved is UNNAMED else resolved
+    if speaker is not None:
+        context.remember(speaker, role)
+    return Speech(speaker, role, content, cue, verb, kind)
+
+
+def _same_subject(found: list[Speech], context: Context):
+    """A verb with no subject of its own (وی افزود, وأضاف أن, … اور کہا کہ): the sentence's
+    last speaker, else the article's; None when there is none yet."""
+    if found and found[-1].speaker is not None:
+        return found[-1].speaker, found[-1].role
+    return (context.last, context.last_role) if context.last is not None else None
+
+
 # --- the speaker phrase ----------------------------------------------------------------------
 
 
@@ -143,8 +159,8 @@ def resolve_phrase(
         last -= 1
     if last <= first:
         return None
-    words = keys[first:last]
-    if words[-1] in lex.pronouns and (len(words) == 1 or words[-1] not in _DEMONSTRATIVES):
+    phrase = keys[first:last]
+    if phrase[-1] in lex.pronouns and (len(phrase) == 1 or phrase[-1] not in vocab.DEMONSTRATIVES):
         return (context.last, context.last_role) if context.last else None
     # A registered name anywhere in the phrase: the words before it are the role.
     for i in range(first, last):
@@ -158,18 +174,18 @@ def resolve_phrase(
                 if key in lex.title_words:
                     context.by_title[key] = (speaker, role)
             return speaker, role
-    if _is_unnamed(words, lex, language):
+    if _is_unnamed(phrase, lex, language):
         return UNNAMED
     # "the agency", "ایسوسی ایشن", "الصحيفة": the latest speaker whose name holds these words.
-    stems = [w for w in _stems_of_keys(words) if w not in _DEMONSTRATIVES]
+    stems = [w for w in _stems_of_keys(phrase) if w not in vocab.DEMONSTRATIVES]
     if stems and all(w in lex.org_heads or ("ال" + w) in lex.org_heads for w in stems):
         for speaker in reversed(context.names):
             if set(stems) <= context.names[speaker]:
                 return speaker, context.last_role if speaker == context.last else ""
     # "the report", "the statement" (اعلامیے, این گزارش, البيان): whoever issued it last.
-    content_words = [w for w in words if w not in _DEMONSTRATIVES]
+    content_words = [w for w in phrase if w not in vocab.DEMONSTRATIVES]
     if content_words and all(w in lex.documents for w in content_words):
-        if language == "ur" and content_words[0] in {"رپورٹ"} and len(words) == 1:
+        if language == "ur" and len(phrase) == 1 and phrase[0] in vocab.UR_BARE_REPORT:
             return UNNAMED
         return (context.last, context.last_role) if context.last else UNNAMED
     # Documents issued by someone: "X کی رپورٹ", "گزارش X", "بيان X".
@@ -209,15 +225,12 @@ def resolve_phrase(
 
 
 def _stems(name: str) -> list[str]:
-    return _stems_of_keys([k for _, _, k in _tokens_of(name)])
+    return _stems_of_keys([k for _, _, k in token_spans(name)])
 
 
 def _stems_of_keys(keys: list[str]) -> list[str]:
     # Arabic's article: الوكالة refers back to وكالة الأنباء.
     return [k[2:] if k.startswith("ال") and len(k) > 4 else k for k in keys]
-
-
-_DEMONSTRATIVES = frozenset({"اس", "این", "اين", "هذا", "هذه", "یہ", "یه", "اسی", "همین", "ایک"})
 
 
 def _clean(name: str) -> str:
@@ -228,27 +241,26 @@ def _role_text(sent: Sentence, first: int, last: int, lex: Lexicon) -> str:
     return _clean(sent.text(first, last)) if last > first else ""
 
 
-def _is_unnamed(words: list[str], lex: Lexicon, language: str) -> bool:
-    head = words[0]
-    if head in lex.generic or words[-1] in lex.generic:
+def _is_unnamed(phrase: list[str], lex: Lexicon, language: str) -> bool:
+    if phrase[0] in lex.generic or phrase[-1] in lex.generic:
         return True
-    # Arabic: an indefinite office (متحدث باسم الشرطة, "a police spokesman") names no one.
-    return language == "ar" and head in {"متحدث", "مسوول", "مصدر", "ناطق"}
+    return language == "ar" and phrase[0] in vocab.AR_INDEFINITE_OFFICES
 
 
 def _strip_document(keys, first, last, lex: Lexicon, language: str) -> tuple[int, int]:
     if language == "ur":
         # X کی رپورٹ / X کی دستاویز / X کے بیان: the speaker is X.
-        if last - first >= 3 and keys[last - 1] in lex.documents and keys[last - 2] in _GENITIVE:
+        if (
+            last - first >= 3
+            and keys[last - 1] in lex.documents
+            and keys[last - 2] in vocab.UR_GENITIVE
+        ):
             return first, last - 2
         return first, last
     # Persian گزارش X, Arabic بيان X: the issuer follows the document.
     if last - first >= 2 and keys[first] in lex.documents:
         return first + 1, last
     return first, last
-
-
-_GENITIVE = frozenset({"کا", "کی", "کے"})
 
 
 def _split_role(sent: Sentence, first: int, last: int, lex: Lexicon, language: str):
@@ -270,7 +282,7 @@ def _split_role(sent: Sentence, first: int, last: int, lex: Lexicon, language: s
     titles = _title_spans(keys, first, last, lex)
     if not titles:
         return first, first, last
-    modifiers = lex.extra.get("title_modifiers", frozenset())
+    modifiers = lex.title_modifiers
     if (
         language in {"fa", "ar"}
         and titles[0][0] > first
@@ -292,22 +304,18 @@ def _split_role(sent: Sentence, first: int, last: int, lex: Lexicon, language: s
             end = i
             continue
         if language == "ar":
-            if key.startswith("ال") or key in lex.org_heads or key in {"باسم", "عن", "في", "ب"}:
-                i += 1
-                end = i
-                continue
-            if key.startswith("ب") and key[1:].startswith("ال"):
+            if key in vocab.AR_ROLE_LINKS or _ar_role_word(key, lex):
                 i += 1
                 end = i
                 continue
             break
-        if key in lex.org_heads or key in _GENITIVE or key in lex.title_words:
+        if key in lex.org_heads or key in vocab.UR_GENITIVE or key in lex.title_words:
             i += 1
             end = i
             continue
         # Persian/Urdu: the office's complement runs up to an organisation head word.
         rest = keys[i:last]
-        heads = [k for k, w in enumerate(rest) if w in lex.org_heads or w in _GENITIVE]
+        heads = [k for k, w in enumerate(rest) if w in lex.org_heads or w in vocab.UR_GENITIVE]
         if heads and heads[-1] < len(rest) - 1:
             end = i + heads[-1] + 1
             i = end
@@ -321,7 +329,7 @@ def _split_role(sent: Sentence, first: int, last: int, lex: Lexicon, language: s
         and end < last
         and all(k in modifiers for k in keys[first : titles[0][0]])
         and not re.search(r"[،,]", sent.gap(end))
-        and not _looks_like_name_after(sent, end, last)
+        and not _OPEN_QUOTE.search(sent.gap(end))
     ):
         end = last
     return end, end, last
@@ -340,10 +348,6 @@ def _ar_apposition(sent: Sentence, first: int, last: int, lex: Lexicon):
     if after_title and not before_title:
         return first, first, commas[0]
     return None
-
-
-def _looks_like_name_after(sent: Sentence, i: int, last: int) -> bool:
-    return _OPEN_QUOTE.search(sent.gap(i)) is not None
 
 
 def _all_titles(words: list[str], lex: Lexicon) -> bool:
@@ -369,7 +373,7 @@ def _known_in_article(name_keys, context: Context, lex: Lexicon, index, name: st
     joined = " ".join(name_keys)
     if joined in context.unknown:
         return context.unknown[joined]
-    if index is not None and hasattr(index, "closest"):
+    if index is not None:
         speaker_id = index.closest(name)
         if speaker_id is not None:
             return FoundSpeaker(speaker_id, name, PERSON)
@@ -382,21 +386,14 @@ def _known_in_article(name_keys, context: Context, lex: Lexicon, index, name: st
 
 
 def _learn(context: Context, sent: Sentence, first: int, last: int, speaker) -> None:
-    lex_words = sent.keys[first:last]
-    for key in lex_words:
+    for key in sent.keys[first:last]:
         if len(key) >= 3:
             context.by_word.setdefault(key, speaker)
     # An abbreviation in brackets names the same speaker later: (آئی سی اے), (ISPR).
     match = re.search(r"\(([^()]{2,30})\)", sent.text(first, last) + sent.gap(last))
     if match:
-        key = " ".join(k for _, _, k in _tokens_of(match.group(1)))
+        key = " ".join(k for _, _, k in token_spans(match.group(1)))
         context.unknown.setdefault(key, speaker)
-
-
-def _tokens_of(text: str):
-    from sources.text import token_spans
-
-    return token_spans(text)
 
 
 # --- verbs -----------------------------------------------------------------------------------
@@ -440,40 +437,6 @@ def content_after(sent: Sentence, start: int, lex: Lexicon, end: int | None = No
 
 # --- Urdu: X نے … کہا کہ …, X کا کہنا ہے کہ …, X کے مطابق …, X کی جانب سے … کہا گیا کہ … --------
 
-_UR_ERGATIVE = "نی"  # نے, normalised
-_UR_PASSIVE = frozenset({"گیا", "گی", "گیی", "جاتا", "جا"})
-_UR_NEGATION = frozenset({"نهیں", "نه"})
-_UR_AUXILIARY = frozenset(
-    {
-        "هی",
-        "هیں",
-        "تها",
-        "تهی",
-        "تهیں",
-        "گیا",
-        "گی",
-        "گیی",
-        "دیا",
-        "دی",
-        "هو",
-        "چکی",
-        "چکا",
-        "جا",
-        "رها",
-        "رهی",
-        "جاتا",
-        "سکتا",
-    }
-)
-_UR_AGENT = (("جانب", "سی"), ("طرف", "سی"))
-_UR_SPEAK = frozenset({"کها", "مزید", "بتایا", "لکها"})
-
-
-# Words typed without a space between them (نےکہا, کہاکہ, مزیدکہاکہ, فالکنرنے کہا): split
-# where a reporting word stands inside them.
-_UR_GLUED_CORES = ("کها", "بتایا", "لکها", "کهنا")
-_UR_GLUED_PREFIXES = frozenset({"", "نی", "مزید", "هوی", "مزیدنی", "اورنی"})
-
 
 def _unglue_urdu(sent: Sentence) -> Sentence:
     tokens = []
@@ -501,31 +464,27 @@ def _urdu_pieces(key: str, following: str, raw: str = "") -> list[str]:
         head, tail = _token_key_of(raw[: cut + 1]), _token_key_of(raw[cut + 1 :])
         if head and tail:
             return [head, *_urdu_pieces(tail, following, raw[cut + 1 :])]
-    for core in _UR_GLUED_CORES:
+    for core in vocab.UR_GLUED_CORES:
         if core in key and key != core:
             prefix, _, suffix = key.partition(core)
-            if suffix not in {"", "که"}:
+            if suffix not in vocab.UR_GLUED_SUFFIXES:
                 continue
-            if prefix in _UR_GLUED_PREFIXES:
+            if prefix in vocab.UR_GLUED_PREFIXES:
                 head = [w for w in (prefix[:-2], "نی") if w] if prefix.endswith("نی") else [prefix]
                 return [w for w in [*head, core, suffix] if w]
             if prefix.endswith("نی") and len(prefix) >= 5:
                 return [prefix[:-2], "نی", core, *([suffix] if suffix else [])]
     # A name glued to its ergative before a reporting verb: فالکنرنے کہا.
-    if key.endswith("نی") and len(key) >= 6 and following in _UR_GLUED_CORES:
+    if key.endswith("نی") and len(key) >= 6 and following in vocab.UR_GLUED_CORES:
         return [key[:-2], "نی"]
     return [key]
 
 
 def _token_key_of(raw: str) -> str:
-    from sources.text import normalise
-
     return normalise(raw).replace(" ", "")
 
 
 def _raw_length(raw: str, piece: str) -> int:
-    from sources.text import normalise
-
     for length in range(1, len(raw) + 1):
         if normalise(raw[:length]).replace(" ", "") == piece:
             # Keep marks that belong to the last letter (diacritics) with it.
@@ -546,9 +505,9 @@ def _urdu(sent: Sentence, index, context: Context) -> list[Speech]:
         if first < floor:
             continue
         after = keys[last] if last < len(keys) else ""
-        if after in {"هوی", "هویی"} or (first > 0 and keys[first - 1] in _UR_NEGATION):
+        if after in vocab.UR_PARTICIPLE or (first > 0 and keys[first - 1] in vocab.UR_NEGATION):
             continue  # participle (کہتے ہوئے) or negated speech (تصدیق نہیں کی)
-        if after in _UR_NEGATION:
+        if after in vocab.UR_NEGATION:
             continue
         subject = _urdu_subject(sent, floor, first, last, verb, lex)
         phrase = subject[:2] if subject else None
@@ -556,20 +515,16 @@ def _urdu(sent: Sentence, index, context: Context) -> list[Speech]:
         if resolved is None:
             if subject is not None and subject[2] == "passive":
                 resolved = UNNAMED  # بتایا گیا کہ with no agent: unattributed
-            elif found and found[-1].speaker is not None:
-                resolved = (found[-1].speaker, found[-1].role)  # … قرار دیا اور کہا کہ
-            elif context.last is not None and (first <= 2 or keys[first - 1] == "اور"):
-                resolved = (context.last, context.last_role)  # مزید کہا کہ
-            else:
+            elif found or first <= 2 or keys[first - 1] in vocab.UR_AND:
+                # … قرار دیا اور کہا کہ; مزید کہا کہ opening a sentence
+                resolved = _same_subject(found, context)
+            if resolved is None:
                 continue
         next_verb = verbs[number + 1][0] if number + 1 < len(verbs) else None
         content = _urdu_content(sent, subject, first, last, verb, lex, next_verb)
         if content is None:
             continue
-        speaker, role = (None, "") if resolved is UNNAMED else resolved
-        found.append(Speech(speaker, role, content, (first, last), verb, verb.kind))
-        if speaker is not None:
-            context.remember(speaker, role)
+        found.append(_speech(resolved, content, (first, last), verb, context, verb.kind))
         floor = max(last, content[1] if content[0] >= last else last)
     found.extend(_urdu_according_to(sent, index, context, found))
     return found
@@ -578,35 +533,35 @@ def _urdu(sent: Sentence, index, context: Context) -> list[Speech]:
 def _urdu_subject(sent: Sentence, floor, first, last, verb, lex):
     """(phrase start, phrase end, how) of the speaker phrase for the verb at words[first:last]."""
     keys = sent.keys
-    nouns = lex.extra["genitive_subject"]
+    nouns = vocab.UR_GENITIVE_SUBJECT
     if verb.tokens[0] in nouns or (verb.tokens[0] == "مزید" and verb.tokens[1] in nouns):
         marker = first - 1
-        if marker >= 0 and keys[marker] in _GENITIVE:
+        if marker >= 0 and keys[marker] in vocab.UR_GENITIVE:
             return _phrase_before(sent, marker, floor, lex), marker, "genitive"
         return None
-    passive = any(k in _UR_PASSIVE for k in verb.tokens[1:]) or (
-        last < len(keys) and keys[last] in _UR_PASSIVE
+    passive = any(k in vocab.UR_PASSIVE for k in verb.tokens[1:]) or (
+        last < len(keys) and keys[last] in vocab.UR_PASSIVE
     )
     for j in range(first - 1, floor - 1, -1):
         if _is_ergative(sent, j):
             return _phrase_before(sent, j, floor, lex), j, "ergative"
-        if tuple(keys[j : j + 2]) in _UR_AGENT and j >= 1 and keys[j - 1] in _GENITIVE:
+        if _is_agent(keys, j):
             return _phrase_before(sent, j - 1, floor, lex), j - 1, "agent"
         if _HARD_BREAK.search(sent.gap(j + 1)):
             break
     if passive:
         # "X میں کہا گیا ہے کہ": the document X (ٹاپ لائن ریسرچ, روس کی نئی ڈاکٹرائن) speaks.
         j = first - 1
-        while j > floor and keys[j] in {"یه", "بهی", "مزید"}:
+        while j > floor and keys[j] in vocab.UR_DOCUMENT_FILLERS:
             j -= 1
         if j > floor and keys[j] == "میں":
             start = _phrase_before(sent, j, floor, lex)
             # روس کی نئی جوہری ڈاکٹرائن میں کہا گیا: Russia's doctrine, so Russia speaks.
-            genitive = next((k for k in range(start + 1, j) if keys[k] in _GENITIVE), None)
+            genitive = next((k for k in range(start + 1, j) if keys[k] in vocab.UR_GENITIVE), None)
             return start, (genitive if genitive is not None else j), "document"
         return first, first, "passive"
     # No ergative: a sentence-initial subject (X کئی مرتبہ کہہ چکے ہیں کہ …).
-    if verb.tokens[0] in {"کهه", "کهتی"} and first - floor >= 2:
+    if verb.tokens[0] in vocab.UR_SAY_INITIAL and first - floor >= 2:
         j = floor
         while j < first and keys[j] not in lex.stop:
             j += 1
@@ -615,9 +570,14 @@ def _urdu_subject(sent: Sentence, floor, first, last, verb, lex):
     return None
 
 
+def _is_agent(keys: list[str], j: int) -> bool:
+    """X کی جانب سے / X کی طرف سے at words[j-1:j+2]: by X."""
+    return tuple(keys[j : j + 2]) in vocab.UR_AGENT and j >= 1 and keys[j - 1] in vocab.UR_GENITIVE
+
+
 def _is_ergative(sent: Sentence, j: int) -> bool:
     # نے and the letter name نی (as in "این ای") share a key: the raw spelling tells them apart.
-    return sent.keys[j] == _UR_ERGATIVE and not sent.raw(j).endswith(("ی", "ي"))
+    return sent.keys[j] == vocab.UR_ERGATIVE and not sent.raw(j).endswith(("ی", "ي"))
 
 
 def _urdu_subjects_seen(sent: Sentence, index, context: Context) -> None:
@@ -626,7 +586,7 @@ def _urdu_subjects_seen(sent: Sentence, index, context: Context) -> None:
     for j in range(1, len(sent)):
         if _is_ergative(sent, j) and not any(k in lex.verbs_by_first for k in sent.keys[j + 1 :]):
             start = _phrase_before(sent, j, 0, lex)
-            if start != 0 or start >= j:
+            if start != 0:
                 continue  # only the subject that opens the sentence
             resolved = resolve_phrase(sent, start, j, "ur", index, context)
             if resolved and resolved is not UNNAMED and resolved[0] is not None:
@@ -653,7 +613,7 @@ def _phrase_before(sent: Sentence, marker: int, floor: int, lex: Lexicon) -> int
             break
         j -= 1
     # A trailing genitive with nothing after it is not part of a name.
-    while j < marker and keys[j] in _GENITIVE:
+    while j < marker and keys[j] in vocab.UR_GENITIVE:
         j += 1
     return j
 
@@ -666,11 +626,11 @@ def _urdu_content(sent: Sentence, subject, first, last, verb, lex, next_verb=Non
         # until "and said" (اور کہا کہ) or the sentence's end.
         begin = subject[1] + 1
         end = next_verb if next_verb is not None else n
-        while end > last and keys[end - 1] in {"اور", "و"}:
+        while end > last and keys[end - 1] in vocab.UR_AND:
             end -= 1
         return (begin, end) if end - begin >= MIN_CONTENT else None
     j = last
-    while j < n and keys[j] in _UR_AUXILIARY:
+    while j < n and keys[j] in vocab.UR_AUXILIARY:
         j += 1
     # Urdu puts the words said after the verb only behind کہ, a colon or a quotation mark
     # (کہا کہ …, لکھا: "…"); otherwise they stand before it (… کا اعلان کر دیا، …).
@@ -678,7 +638,7 @@ def _urdu_content(sent: Sentence, subject, first, last, verb, lex, next_verb=Non
         start = j + 1 if keys[j] == "که" else j
         if n - start >= MIN_CONTENT:
             return start, n
-    elif verb.content == "after" and n - j >= MIN_CONTENT and verb.tokens[0] in _UR_SPEAK:
+    elif verb.content == "after" and n - j >= MIN_CONTENT and verb.tokens[0] in vocab.UR_SAY:
         return j, n  # انہوں نے کہا ہم …: unmarked direct speech
     # The words said stand between the subject and the verb: X نے [Y] قرار دیا / کا اعلان کیا.
     if subject is None:
@@ -687,7 +647,7 @@ def _urdu_content(sent: Sentence, subject, first, last, verb, lex, next_verb=Non
     if subject[2] == "agent":
         begin = subject[1] + 3
     end = first
-    while end > begin and keys[end - 1] in _GENITIVE | {"کو", "سی", "پر"}:
+    while end > begin and keys[end - 1] in vocab.UR_AFTER_OBJECT:
         end -= 1
     return (begin, end) if end - begin >= MIN_CONTENT else None
 
@@ -709,7 +669,7 @@ def _urdu_according_to(sent: Sentence, index, context: Context, already: list[Sp
             start = _phrase_before(sent, i, 0, lex)
             stop = i
             for k in range(max(0, i - MAX_PHRASE), i - 1):
-                if tuple(keys[k : k + 2]) in _UR_AGENT and k >= 1 and keys[k - 1] in _GENITIVE:
+                if _is_agent(keys, k):
                     start, stop = _phrase_before(sent, k - 1, 0, lex), k - 1
                     break
             resolved = resolve_phrase(sent, start, stop, "ur", index, context)
@@ -718,25 +678,12 @@ def _urdu_according_to(sent: Sentence, index, context: Context, already: list[Sp
             content = (i + n, len(keys))
             if content[1] - content[0] < MIN_CONTENT:
                 continue
-            speaker, role = (None, "") if resolved is UNNAMED else resolved
-            found.append(Speech(speaker, role, content, (i, i + n), None))
-            if speaker is not None:
-                context.remember(speaker, role)
+            found.append(_speech(resolved, content, (i, i + n), None, context))
             return found
     return found
 
 
 # --- Persian: X [adjuncts] گفت: …, X با بیان اینکه … افزود, به گفته X، … ------------------------
-
-_FA_OPENERS = (
-    ("این", "در", "حالی", "است", "که"),
-    ("این", "در", "حالیست", "که"),
-    ("از", "سوی", "دیگر"),
-    ("در", "همین", "حال"),
-    ("در", "این", "حال"),
-    ("در", "عین", "حال"),
-)
-_FA_SELF = frozenset({"خبرنگار", "گروه", "خبرگزاری", "پایگاه", "شبکه", "روزنامه"})
 
 
 def _persian(sent: Sentence, index, context: Context, outlet_keys: frozenset[str]):
@@ -763,17 +710,13 @@ def _persian(sent: Sentence, index, context: Context, outlet_keys: frozenset[str
         start, end = _fa_apposition(sent, start, end, subject_end, lex)
         start, end = _fa_nearest_segment(sent, start, end, first, lex)
         resolved = resolve_phrase(sent, start, end, "fa", index, context) if end > start else None
+        resolved = resolved or _same_subject(found, context)  # وی افزود / در پایان گفت
         if resolved is None:
-            if found and found[-1].speaker is not None:
-                resolved = (found[-1].speaker, found[-1].role)
-            elif context.last is not None:
-                resolved = (context.last, context.last_role)  # وی افزود / در پایان گفت
-            else:
-                continue
+            continue
         next_verb = verbs[number + 1][0] if number + 1 < len(verbs) else len(keys)
         if participial:
             content = (last, next_verb)
-        elif last < len(keys) and keys[last] == "و" and next_verb == last + 1:
+        elif last < len(keys) and keys[last] == vocab.FA_AND and next_verb == last + 1:
             content = (end, first)  # … را عنوان کرد و گفت: the first verb's words precede it
         else:
             content = content_after(sent, last, lex)
@@ -782,10 +725,7 @@ def _persian(sent: Sentence, index, context: Context, outlet_keys: frozenset[str
                 content = (end, first)
         if content[1] - content[0] < MIN_CONTENT:
             continue
-        speaker, role = (None, "") if resolved is UNNAMED else resolved
-        found.append(Speech(speaker, role, content, (first, last), verb))
-        if speaker is not None:
-            context.remember(speaker, role)
+        found.append(_speech(resolved, content, (first, last), verb, context))
         if not participial:
             floor = max(last, content[1])
     if not found:
@@ -800,7 +740,7 @@ def _fa_clause_start(sent: Sentence, lex: Lexicon, context: Context) -> int:
     if context.sentences == 1 and sent.start < 3:
         for j in range(1, min(6, len(keys))):
             if ":" in sent.gap(j):
-                context.outlet |= set(keys[:j]) - _FA_SELF
+                context.outlet |= set(keys[:j]) - vocab.FA_SELF
                 i = j
                 break
     # "به گزارش خبرگزاری فارس، …" and other source prefixes end at their comma; without one,
@@ -812,10 +752,10 @@ def _fa_clause_start(sent: Sentence, lex: Lexicon, context: Context) -> int:
                 break
         else:
             j = i + 2
-            while j < len(keys) and (keys[j] in context.outlet or keys[j] in _FA_SELF):
+            while j < len(keys) and (keys[j] in context.outlet or keys[j] in vocab.FA_SELF):
                 j += 1
             i = j
-    for opener in _FA_OPENERS:
+    for opener in vocab.FA_OPENERS:
         if tuple(keys[i : i + len(opener)]) == opener:
             i += len(opener)
             break
@@ -863,13 +803,13 @@ def _fa_according_to(sent: Sentence, index, context: Context, outlet_keys: froze
         k = j
         while k < limit and not re.search(r"[،,:]", sent.gap(k)) and k - j < MAX_PHRASE:
             k += 1
-        words = set(keys[j:k])
+        named = set(keys[j:k])
         # The outlet's own dateline (به گزارش خبرگزاری فارس, the first of the article) and
         # its own reporters and desks.
         if phrase[-1] == "گزارش" and context.sentences <= 3 and not context.outlet:
-            context.outlet |= words - _FA_SELF
+            context.outlet |= named - vocab.FA_SELF
             continue
-        if not words or words & context.outlet or keys[j] in {"خبرنگار", "گروه"}:
+        if not named or named & context.outlet or keys[j] in vocab.FA_OWN_DESK:
             continue
         if k < len(keys) and k >= limit:
             continue  # another source phrase follows: "به گزارش X به نقل از Y": Y
@@ -883,10 +823,7 @@ def _fa_according_to(sent: Sentence, index, context: Context, outlet_keys: froze
     resolved = resolve_phrase(sent, j, k, "fa", index, context)
     if resolved is None:
         return []
-    speaker, role = (None, "") if resolved is UNNAMED else resolved
-    if speaker is not None:
-        context.remember(speaker, role)
-    return [Speech(speaker, role, content, (i, j), None)]
+    return [_speech(resolved, content, (i, j), None, context)]
 
 
 # --- Arabic: قال X إن …, وأضاف أن …, وكانت X قالت إن …, بحسب X فإن … -----------------------------
@@ -899,31 +836,24 @@ def _arabic(sent: Sentence, index, context: Context):
     verbs = verbs_in(sent, lex)
     floor = 0
     for number, (first, last, verb) in enumerate(verbs):
-        if first < floor and not _is_participle(keys[first]):
+        if first < floor and not verb.participle:
             continue
         next_verb = verbs[number + 1][0] if number + 1 < len(verbs) else len(keys)
-        if first > 0 and keys[first - 1] in {"لم", "ولم", "لن", "ولن", "لا", "ولا"}:
+        if first > 0 and keys[first - 1] in vocab.AR_NEGATION:
             continue
-        end = last if _is_participle(keys[first]) else _ar_subject_after(sent, last, next_verb, lex)
+        end = last if verb.participle else _ar_subject_after(sent, last, next_verb, lex)
         resolved = resolve_phrase(sent, last, end, "ar", index, context) if end > last else None
-        if resolved is None and not _is_participle(keys[first]):
+        if resolved is None and not verb.participle:
             start, stop = _phrase_before_ar(sent, first, floor, lex)
             if start < stop:
                 resolved = resolve_phrase(sent, start, stop, "ar", index, context)
+        resolved = resolved or _same_subject(found, context)  # وأضاف أن, مضيفا أن
         if resolved is None:
-            if found and found[-1].speaker is not None:
-                resolved = (found[-1].speaker, found[-1].role)
-            elif context.last is not None:
-                resolved = (context.last, context.last_role)
-            else:
-                continue
+            continue
         content = content_after(sent, end, lex, next_verb)
         if content[1] - content[0] < MIN_CONTENT:
             continue
-        speaker, role = (None, "") if resolved is UNNAMED else resolved
-        found.append(Speech(speaker, role, content, (first, last), verb))
-        if speaker is not None:
-            context.remember(speaker, role)
+        found.append(_speech(resolved, content, (first, last), verb, context))
         floor = max(floor, last)
     found.extend(_ar_according_to(sent, index, context, found))
     return found
@@ -935,13 +865,18 @@ def _ar_subject_after(sent: Sentence, start: int, limit: int, lex: Lexicon) -> i
     if start >= limit or _OPEN_QUOTE.search(sent.gap(start)) or ":" in sent.gap(start):
         return start  # the words said follow the verb directly
     titled = bool(_title_spans(keys, start, start + 1, lex))
+    named = False  # a word of the name itself has been read
     end = start
     while end < limit and end - start < MAX_PHRASE:
         key = keys[end]
         if key in lex.complementisers:
             break
-        if key in lex.stop and not (titled and key in {"في", "عن"} and end > start):
+        # The office runs on through في / عن (القيادي في حزب نداء تونس، رؤوف الخماسي); once
+        # the name is read, في starts an adjunct (تيريزا ماي في وقت متأخر).
+        linked = titled and not named and key in vocab.AR_PHRASE_LINKS and end > start
+        if key in lex.stop and not linked:
             break
+        named = named or not (linked or key in vocab.AR_ROLE_LINKS or _ar_role_word(key, lex))
         if end > start:
             gap = sent.gap(end)
             if (_OPEN_QUOTE.search(gap) and not titled) or ":" in gap:
@@ -955,34 +890,32 @@ def _ar_subject_after(sent: Sentence, start: int, limit: int, lex: Lexicon) -> i
     return end
 
 
-def _quoted(sent: Sentence, i: int) -> bool:
-    return _OPEN_QUOTE.search(sent.gap(i)) is not None
-
-
-def _is_participle(key: str) -> bool:
-    return key in _AR_PARTICIPLES
+def _ar_role_word(key: str, lex: Lexicon) -> bool:
+    """A word of an office rather than a name: a title, an organisation, an ال- adjective,
+    also behind the prepositions بـ / لـ (بمجلس الشعب, بالحزب الجمهوري)."""
+    for word in (key, key[1:] if key[:1] in {"ب", "ل"} and len(key) > 3 else key):
+        if word in lex.title_words or word in lex.org_heads or word.startswith("ال"):
+            return True
+    return False
 
 
 def _phrase_before_ar(sent: Sentence, verb: int, floor: int, lex: Lexicon) -> tuple[int, int]:
     """وكانت الشرطة قالت إن / X قد كشف أن: a subject before the verb, when the verb says so."""
     keys = sent.keys
-    end = verb - 1 if verb > floor and keys[verb - 1] == "قد" else verb
+    end = verb - 1 if verb > floor and keys[verb - 1] == vocab.AR_ALREADY else verb
     start = end
     while start > floor and end - start < 6:
         key = keys[start - 1]
-        if key in _AR_WAS or key in lex.stop or key in lex.complementisers:
+        if key in vocab.AR_WAS or key in lex.stop or key in lex.complementisers:
             break
         if _CLAUSE_BREAK.search(sent.gap(start)):
             break
         start -= 1
     before = keys[start - 1] if start > 0 else ""
-    opens = start == 0 or before in _AR_WAS or before in lex.complementisers
+    opens = start == 0 or before in vocab.AR_WAS or before in lex.complementisers
     if start < end and (opens or end < verb) and end - start <= 5:
         return start, end
     return verb, verb
-
-
-_AR_WAS = frozenset({"کان", "کانت", "وکان", "وکانت", "یذکر", "ویذکر"})
 
 
 def _ar_according_to(sent: Sentence, index, context: Context, already: list[Speech]):
@@ -999,7 +932,7 @@ def _ar_according_to(sent: Sentence, index, context: Context, already: list[Spee
                 continue
             j = i + n
             # بحسب ما نقلت / وفق ما أعلن عنه X: skip the verb of the relative clause.
-            while j < len(keys) and (keys[j] in {"ما", "عنه"} or keys[j] in lex.verbs_by_first):
+            while j < len(keys) and (keys[j] in vocab.AR_RELATIVE or keys[j] in lex.verbs_by_first):
                 j += 1
             k = j
             while (
@@ -1016,14 +949,8 @@ def _ar_according_to(sent: Sentence, index, context: Context, already: list[Spee
             resolved = resolve_phrase(sent, j, k, "ar", index, context)
             if resolved is None:
                 continue
-            speaker, role = (None, "") if resolved is UNNAMED else resolved
-            if speaker is not None:
-                context.remember(speaker, role)
-            return [Speech(speaker, role, content, (i, j), None)]
+            return [_speech(resolved, content, (i, j), None, context)]
     return []
-
-
-_AR_PARTICIPLES = frozenset(v.tokens[0] for v in LEXICONS["ar"].verbs if v.participle)
 
 
 def speech_in(sent: Sentence, language: str, index, context: Context, outlet_keys=frozenset()):

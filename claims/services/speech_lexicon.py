@@ -13,7 +13,7 @@ module, so ي/ی, ك/ک, ہ/ه, hamza seats and ZWNJ never decide whether a word
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from claims.models import Stance
 from sources.text import tokenise
@@ -74,7 +74,8 @@ class Lexicon:
     lead: frozenset[str]  # words dropped from a phrase's start (and, however, also)
     complementisers: frozenset[str]  # that / کہ / که / أن: the words said start after them
     according_to: tuple[tuple[str, ...], ...] = ()  # X کے مطابق, به گفته X, بحسب X
-    extra: dict = field(default_factory=dict)
+    # Words that qualify a title rather than name its holder (نخستین مربی, سابق).
+    title_modifiers: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         by_first: dict[str, list[Verb]] = {}
@@ -226,8 +227,6 @@ UR = Lexicon(
     lead=words("اور جبکہ تاہم جب کہ پھر اب دوسری جانب علاوہ ازیں مزید"),
     complementisers=words("کہ"),
     according_to=phrases("کے مطابق", "کے بقول", "کی زبانی", "کےمطابق"),
-    # Verbal nouns whose speaker stands in the genitive: X کا کہنا ہے کہ, X کا موقف ہے کہ.
-    extra={"genitive_subject": words("کہنا موقف مؤقف")},
 )
 
 # --- Persian ---------------------------------------------------------------------------------
@@ -336,8 +335,7 @@ FA = Lexicon(
         "خبرگزاری خبرگزاري روزنامه هفته‌نامه هفته نامه شبکه پایگاه دفتر ستاد انجمن اتحادیه "
         "دانشگاه بانک شرکت کمیته آژانس معاونت دبیرخانه نیروی کاخ"
     ),
-    # Words that qualify a title rather than name its holder: نخستین مربی, سابق.
-    extra={"title_modifiers": words("نخستین اولین سابق جدید ارشد پیشین فعلی")},
+    title_modifiers=words("نخستین اولین سابق جدید ارشد پیشین فعلی"),
     generic=words(
         "منابع منبع کارشناسان مقامات ناظران برخی گزارش‌ها گزارشها رسانه‌ها رسانه ها رسانه‌های "
         "شاهدان تحلیلگران یک یکی"
@@ -524,3 +522,51 @@ AR = Lexicon(
 )
 
 LEXICONS: dict[str, Lexicon] = {"ur": UR, "fa": FA, "ar": AR}
+
+# --- Words the finder reads directly, per language -------------------------------------------
+
+# Words that point at something: "this report" (اس رپورٹ, این گزارش, هذا البيان).
+DEMONSTRATIVES = words("اس این اين هذا هذه یہ اسی همین ایک")
+
+UR_ERGATIVE = tokenise("نے")[0]
+# Verbal nouns whose speaker stands in the genitive: X کا کہنا ہے کہ, X کا موقف ہے کہ.
+UR_GENITIVE_SUBJECT = words("کہنا موقف مؤقف")
+UR_GENITIVE = words("کا کی کے")
+UR_NEGATION = words("نہیں نہ")
+UR_PASSIVE = words("گیا گئی گئے گیے جاتا جا")  # کہا گیا, بتایا جاتا ہے: no agent named
+UR_AUXILIARY = words("ہے ہیں تھا تھی تھیں گیا گئی گئے گیے دیا دی ہو چکے چکا جا رہا رہی جاتا سکتا")
+UR_PARTICIPLE = words("ہوئے ہوئی ہوئیے")  # کہتے ہوئے: not a statement of its own
+UR_AGENT = phrases("جانب سے", "طرف سے")  # X کی جانب سے: by X
+UR_SAY = words("کہا مزید بتایا لکھا")  # verbs that may take unmarked direct speech
+UR_SAY_INITIAL = words("کہہ کہتے")  # X کئی مرتبہ کہہ چکے ہیں کہ: a subject with no نے
+UR_DOCUMENT_FILLERS = words("یہ بھی مزید")  # X میں یہ بھی کہا گیا
+UR_AND = words("اور و")
+UR_AFTER_OBJECT = words("کا کی کے کو سے پر")  # postpositions closing the words said
+UR_BARE_REPORT = words("رپورٹ")  # رپورٹ کے مطابق alone: a generic report, unattributed
+# Words typed without a space (نےکہا, کہاکہ, مزیدکہاکہ): split where a reporting word stands.
+UR_GLUED_CORES = tuple(tokenise("کہا بتایا لکھا کہنا"))
+UR_GLUED_PREFIXES = frozenset(
+    {""} | {tokenise(word)[0] for word in ("نے", "مزید", "ہوئے", "مزیدنے", "اورنے")}
+)
+UR_GLUED_SUFFIXES = frozenset({"", tokenise("کہ")[0]})
+
+FA_OPENERS = phrases(
+    "این در حالی است که",
+    "این در حالیست که",
+    "از سوی دیگر",
+    "در همین حال",
+    "در این حال",
+    "در عین حال",
+)
+FA_SELF = words("خبرنگار گروه خبرگزاری پایگاه شبکه روزنامه")  # the outlet's own desks
+FA_OWN_DESK = words("خبرنگار گروه")
+FA_AND = tokenise("و")[0]
+
+AR_WAS = words("كان كانت وكان وكانت يذكر ويذكر")  # وكانت الشرطة قالت: the subject comes first
+AR_ALREADY = tokenise("قد")[0]
+AR_NEGATION = words("لم ولم لن ولن لا ولا")
+# An indefinite office (متحدث باسم الشرطة, "a police spokesman") names no one.
+AR_INDEFINITE_OFFICES = words("متحدث مسؤول مصدر ناطق")
+AR_ROLE_LINKS = words("باسم عن في ب")  # المتحدث باسم وزارة …: still the role
+AR_PHRASE_LINKS = words("في عن")  # القيادي في حزب …: a titled phrase runs on
+AR_RELATIVE = words("ما عنه")  # بحسب ما نقلت, وفق ما أعلن عنه

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from claims.models import Speaker, Statement
 from claims.services.extraction import SpeakerIndex, article_extract, statements_find
 from sources.models import Article
 from sources.text import normalise
 from tests.factories import ArticleFactory
+from tests.workers import concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -120,19 +118,7 @@ def test_two_workers_on_one_article_store_its_statements_once(transactional_db) 
     article = ArticleFactory(
         language="en", body="Spokesman Ali Karimi said that the report was entirely false."
     )
-    results = []
-
-    def work() -> None:
-        try:
-            results.append(article_extract(article_id=article.pk))
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=work) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    results = concurrently(*[lambda: article_extract(article_id=article.pk)] * 2)
     assert sorted(result is None for result in results) == [False, True]
     assert Statement.objects.filter(article=article).count() == 1
 

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime
 from itertools import pairwise
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from claims.models import ClaimLink, Speaker, Stance, Statement, Suggestion
@@ -15,6 +13,7 @@ from claims.services.speakers import speaker_alias_add
 from sources.models import Article
 from tests.claims.reextraction_story import BODY, DENIAL, TALKS
 from tests.factories import ArticleFactory, ClaimFactory, SuggestionFactory
+from tests.workers import concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -253,19 +252,7 @@ def test_two_workers_on_one_article_store_its_statements_once(transactional_db) 
     hossein = Speaker.objects.create(name="Hossein Karimi", country="IR")
     speaker_alias_add(speaker=hossein, name="Karimi")
     article = ArticleFactory(language="en", body=BODY, status=Article.Status.PROCESSED)
-    results = []
-
-    def work() -> None:
-        try:
-            results.append(article_reextract(article_id=article.pk))
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=work) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    results = concurrently(*[lambda: article_reextract(article_id=article.pk)] * 2)
     # The article row is held by the first: the second sees its statements and adds none.
     assert sorted(result.added for result in results) == [0, 2]
     assert Statement.objects.filter(article=article).count() == 2
