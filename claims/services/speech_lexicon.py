@@ -1,6 +1,6 @@
 """Per-language words of reported speech in Urdu, Persian and Arabic, kept in one place.
 
-The finder (claims/services/reported_speech.py) reads sentences by their structure: Urdu puts
+The finder (claims/services/reported_speech/) reads sentences by their structure: Urdu puts
 the speaker before نے / کا کہنا / کے مطابق, Persian opens the sentence with the speaker and
 closes it with the verb, Arabic puts the verb first and the speaker after it. What varies
 between outlets and years is vocabulary, and all of it is here: reporting verbs (with the
