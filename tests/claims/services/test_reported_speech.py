@@ -165,3 +165,25 @@ def test_a_denial_by_an_unregistered_speaker_is_suggested_for_the_territory_clai
         statement=statement, claim__text__startswith="Azerbaijan allowed its territory"
     )
     assert suggestion.suggested_stance == "denies"
+
+
+DISTRACTORS = {
+    "ur": "آذربائیجان کے وزیر خارجہ جیحون بیراموف نے کہا کہ آذربائیجان اور ایران کے درمیان "
+    "تجارت اگلے سال دوگنی ہو جائے گی۔",
+    "fa": "جیحون بایراموف وزیر امور خارجه جمهوری آذربایجان گفت: حجم تجارت جمهوری آذربایجان و "
+    "ایران سال آینده دو برابر خواهد شد.",
+    "ar": "قال وزير الخارجية الأذربيجاني جيحون بيراموف إن حجم التجارة بين أذربيجان وإيران "
+    "سيتضاعف العام المقبل.",
+}
+
+
+@pytest.mark.parametrize("language", ["ur", "fa", "ar"])
+def test_a_statement_on_the_same_countries_but_another_topic_is_not_suggested(
+    seeded, language
+) -> None:
+    article = ArticleFactory(body=DISTRACTORS[language], language=language)
+    article_extract(article_id=article.pk, link_in_process=True)
+    statement = Statement.objects.get(article=article)
+    assert not Suggestion.objects.filter(
+        statement=statement, claim__text__startswith="Azerbaijan allowed its territory"
+    ).exists()
