@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from claims.models import ArticleExtraction, Statement
-from claims.services.reextraction import articles_for_reextraction
-from claims.tasks import reextraction_queue
+from claims.selectors import articles_for_reextraction
+from claims.services.queueing import articles_reextract_queue
 from sources.admin import ArticleAdmin
 from sources.models import Article
 
@@ -108,7 +108,7 @@ class ArticleWithStatementsAdmin(ArticleAdmin):
     def reextract_statements(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         chosen = set(queryset.values_list("pk", flat=True))
         eligible = list(articles_for_reextraction(ids=chosen).values_list("pk", flat=True))
-        queued = reextraction_queue(eligible)
+        queued = articles_reextract_queue(eligible)
         self.message_user(
             request,
             f"{queued} articles queued for re-extraction; statements with a confirmed link or "

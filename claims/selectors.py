@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
 from claims.models import Claim, ClaimLink, ClaimVariant, Speaker, Stance, Statement, Suggestion
+from sources.models import Article
+
+# Re-extraction runs on processed articles and on failed ones (a fixed rule may now succeed);
+# pending ones are left to first extraction.
+REEXTRACTABLE = (Article.Status.PROCESSED, Article.Status.FAILED)
 
 
 class InvalidFilters(Exception):
@@ -140,3 +146,26 @@ def claim_timeline(*, claim: Claim) -> QuerySet[ClaimLink]:
         .select_related("statement__speaker", "statement__article__source")
         .order_by("statement__said_on", "statement_id")[:CLAIM_TIMELINE_LIMIT]
     )
+
+
+def articles_for_reextraction(
+    *,
+    since: date | None = None,
+    language: str | None = None,
+    ids: Iterable[int] | None = None,
+) -> QuerySet[Article]:
+    """Articles re-extraction may run on, published (or, undated, stored) on or after `since`.
+
+    `language` matches the primary tag too: "az" selects az and az-Latn articles.
+    """
+    articles = Article.objects.filter(status__in=REEXTRACTABLE, duplicate_of__isnull=True)
+    if since is not None:
+        articles = articles.filter(
+            Q(published_at__date__gte=since)
+            | Q(published_at__isnull=True, created_at__date__gte=since)
+        )
+    if language:
+        articles = articles.filter(Q(language=language) | Q(language__startswith=f"{language}-"))
+    if ids is not None:
+        articles = articles.filter(pk__in=list(ids))
+    return articles.order_by("pk")

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "simple_history",
     "sources",
     "claims",
+    # Benchmarks, evaluations and data generators: management commands only.
+    "measurement",
 ]
 
 MIDDLEWARE = [

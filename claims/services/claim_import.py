@@ -23,7 +23,7 @@ from typing import Any
 from django.db import transaction
 
 from claims.models import Claim, ClaimVariant
-from claims.services.claims import claim_search_queue
+from claims.services.queueing import claim_search_queue
 from sources.models import LANGUAGE_CODE_RE
 
 _VARIANT_COLUMN = re.compile(r"^variant_(.+)$")

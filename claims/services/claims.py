@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 
 from claims.models import Claim, ClaimVariant
-from claims.tasks import claim_link_recent_task
+from claims.services.queueing import claim_search_queue
 
 
 class ClaimError(Exception):
     """A claim or variant cannot be saved as given; the message names it."""
-
-
-def claim_search_queue(*, claim_id: int) -> None:
-    """Queue the search of recent statements for a claim once the transaction commits."""
-    transaction.on_commit(partial(claim_link_recent_task.delay, claim_id))
 
 
 @transaction.atomic

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims.models import ArticleExtraction, SpeakerAlias, Statement
-from claims.services import linking
+from claims.services import queueing
 from claims.services.extraction_rules import PLACE_STEMS, RULES, LanguageRules
 from claims.services.matching import statement_link
 from claims.services.matching_index import index_state
@@ -628,7 +627,7 @@ def statements_hand_to_linking(statement_ids: list[int], *, link_in_process: boo
         for statement_id in statement_ids:
             statement_link(statement_id=statement_id)
     else:
-        linking.statements_created(statement_ids=statement_ids)
+        queueing.statements_link_queue(statement_ids)
 
 
 def statements_build(*, article: Article, found: list[Found]) -> tuple[list[Statement], int]:
@@ -702,14 +701,6 @@ def extraction_record(
     return record
 
 
-def extraction_queue(article_ids: Iterable[int]) -> None:
-    """Queue extraction of each article once the current transaction commits."""
-    from claims.tasks import extract_statements
-
-    for article_id in article_ids:
-        transaction.on_commit(lambda pk=article_id: extract_statements.delay(pk))
-
-
 def articles_requeue_stale() -> int:
     """Queue again the articles left pending too long (a lost message, a worker that died)."""
     now = timezone.now()
@@ -723,5 +714,5 @@ def articles_requeue_stale() -> int:
         # Stamped now: an article is queued again at most once per stale period, however
         # long the queue in front of it.
         Article.objects.filter(id__in=ids).update(status_changed_at=now)
-        extraction_queue(ids)
+        queueing.articles_extract_queue(ids)
     return len(ids)

@@ -13,15 +13,14 @@ original (see sources.services.ingestion).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from claims.models import ClaimLink, Statement, Suggestion
+from claims.selectors import REEXTRACTABLE
 from claims.services.extraction import (
     Found,
     article_statements_find,
@@ -31,7 +30,6 @@ from claims.services.extraction import (
 )
 from sources.models import Article
 
-REEXTRACTABLE = (Article.Status.PROCESSED, Article.Status.FAILED)
 # What extraction decides about a statement at a given span; analysts' fields are not here.
 _EXTRACTED_FIELDS = ("speaker_id", "speaker_role", "kind", "cue", "cue_stance")
 
@@ -53,29 +51,6 @@ class ReextractResult:
     @property
     def changed(self) -> bool:
         return bool(self.updated or self.added or self.removed)
-
-
-def articles_for_reextraction(
-    *,
-    since: date | None = None,
-    language: str | None = None,
-    ids: Iterable[int] | None = None,
-) -> QuerySet[Article]:
-    """Articles re-extraction may run on, published (or, undated, stored) on or after `since`.
-
-    `language` matches the primary tag too: "az" selects az and az-Latn articles.
-    """
-    articles = Article.objects.filter(status__in=REEXTRACTABLE, duplicate_of__isnull=True)
-    if since is not None:
-        articles = articles.filter(
-            Q(published_at__date__gte=since)
-            | Q(published_at__isnull=True, created_at__date__gte=since)
-        )
-    if language:
-        articles = articles.filter(Q(language=language) | Q(language__startswith=f"{language}-"))
-    if ids is not None:
-        articles = articles.filter(pk__in=list(ids))
-    return articles.order_by("pk")
 
 
 def article_reextract(*, article_id: int, link_in_process: bool = False) -> ReextractResult | None:

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from claims.models import Claim, ClaimVariant, Suggestion
 from claims.services.claims import claim_save, claim_variant_save
-from claims.services.linking import statements_created
+from claims.services.queueing import statements_link_queue
 from claims.tasks import claim_link_recent_task, statement_link_task
 from tests.factories import ClaimFactory, StatementFactory
 from tests.workers import wait_until
@@ -55,7 +55,7 @@ def test_new_statements_are_linked_by_the_worker_after_commit(celery_worker) -> 
     claim = ClaimFactory(text=BRIDGE)
     with transaction.atomic():
         statement = StatementFactory(text=REPORT)
-        statements_created(statement_ids=[statement.pk])
+        statements_link_queue([statement.pk])
 
     wait_until(lambda: Suggestion.objects.filter(statement=statement, claim=claim).exists())
 

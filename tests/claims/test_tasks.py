@@ -11,9 +11,10 @@ from django.core.management import call_command
 from claims.models import Speaker, Statement
 from claims.services.extraction import articles_requeue_stale
 from claims.services.speakers import speaker_alias_add
-from claims.tasks import extract_statements, poll_feed
+from claims.tasks import extract_statements
 from sources.models import Article, Feed
 from sources.services.ingestion import ingest
+from sources.tasks import poll_feed
 from tests.factories import ArticleFactory, SourceFactory
 from tests.workers import WorkerProcess, wait_until
 

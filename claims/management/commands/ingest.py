@@ -4,7 +4,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.services.extraction import article_extract, extraction_queue
+from claims.services.extraction import article_extract
+from claims.services.queueing import articles_extract_queue
 from sources.models import IngestionRun
 from sources.services.ingestion import IngestionError, ingest
 
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             run = ingest(
                 target=target,
                 source_name=source,
-                on_stored=new_ids.extend if sync else extraction_queue,
+                on_stored=new_ids.extend if sync else articles_extract_queue,
                 on_progress=on_progress,
             )
         except IngestionError as exc:

@@ -8,8 +8,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.management.commands.ingest import Progress
-from claims.services.reextraction import article_reextract, articles_for_reextraction
-from claims.tasks import reextraction_queue
+from claims.selectors import articles_for_reextraction
+from claims.services.queueing import articles_reextract_queue
+from claims.services.reextraction import article_reextract
 from sources.models import LANGUAGE_CODE_RE
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class Command(BaseCommand):
                     f"skipped (missing, pending or a duplicate): {', '.join(map(str, skipped))}"
                 )
         if queue:
-            queued = reextraction_queue(ids)
+            queued = articles_reextract_queue(ids)
             self.stdout.write(f"{queued} articles queued for re-extraction")
             return
         self._run_here(ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from claims.benchmark import benchmark_run
+from measurement.web_benchmark import benchmark_run
 
 PARTS = {"search", "admin", "export"}
 

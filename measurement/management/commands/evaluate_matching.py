@@ -1,4 +1,4 @@
-"""Measure claim linking on a claim-retrieval benchmark (see claims/services/evaluation.py)."""
+"""Measure claim linking on a claim-retrieval benchmark (see measurement/matching_evaluation.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.services.evaluation import EvaluationError, matching_evaluate
+from measurement.matching_evaluation import EvaluationError, matching_evaluate
 
 
 class Command(BaseCommand):

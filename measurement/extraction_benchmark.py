@@ -20,10 +20,10 @@ from django.conf import settings
 from django.core.management import call_command
 
 from claims.models import Speaker, Statement, Suggestion
-from claims.services.evaluation import throwaway_schema
 from claims.services.extraction import speaker_index, statements_find
-from claims.services.extraction_evaluation import benchmark_articles
 from claims.services.seeds import seeds_load
+from measurement.extraction_evaluation import benchmark_articles
+from measurement.matching_evaluation import throwaway_schema
 from sources.models import Article
 
 SEED_FILE = Path(settings.BASE_DIR) / "seeds" / "seed_story.json"

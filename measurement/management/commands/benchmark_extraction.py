@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.services.extraction_benchmark import benchmark_records, extraction_benchmark
-from claims.services.extraction_evaluation import BenchmarkError, benchmark_folders
+from measurement.extraction_benchmark import benchmark_records, extraction_benchmark
+from measurement.extraction_evaluation import BenchmarkError, benchmark_folders
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.services.extraction_evaluation import (
+from measurement.extraction_evaluation import (
     FIXTURES,
     BenchmarkError,
     LanguageScore,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from claims.services.extraction_evaluation import (
+from measurement.extraction_evaluation import (
     Extracted,
     GoldStatement,
     LanguageScore,

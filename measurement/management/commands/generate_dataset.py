@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.services.dataset import DatasetError, dataset_generate
+from measurement.dataset import DatasetError, dataset_generate
 
 
 class Command(BaseCommand):

@@ -22,8 +22,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from claims.models import ArticleExtraction, Statement
-from claims.services.evaluation import throwaway_schema
 from claims.services.extraction import SpeakerIndex, statements_find
+from measurement.matching_evaluation import throwaway_schema
 from sources.models import Article, IngestionRun
 from sources.text import normalise
 

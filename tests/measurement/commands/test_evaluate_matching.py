@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from claims.models import Claim
-from claims.services.evaluation import _average_precision
+from measurement.matching_evaluation import _average_precision
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db

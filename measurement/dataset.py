@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.models import Stance
-from claims.services.dataset_words import (
+from measurement.dataset_words import (
     COMMA,
     COUNTRIES,
     FIRST_NAMES,

@@ -34,7 +34,7 @@ from claims import views
 from claims.models import ClaimLink, Statement
 from claims.selectors import statement_list
 from claims.services import export
-from claims.services.dataset_words import PLACES, WORDS
+from measurement.dataset_words import PLACES, WORDS
 
 BENCHMARK_USER = "benchmark"
 

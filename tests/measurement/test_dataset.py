@@ -9,7 +9,7 @@ from django.db.models import F
 
 from claims.models import ClaimLink, ClaimVariant, Speaker, Statement
 from claims.selectors import statement_list
-from claims.services.dataset import DatasetError, dataset_generate
+from measurement.dataset import DatasetError, dataset_generate
 from sources.models import Article
 from sources.search import search_document
 

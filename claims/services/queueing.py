@@ -1,0 +1,50 @@
+"""The one place product code queues background work.
+
+Services sit below the task modules and never import them: they queue a task by its registered
+name, which the task modules take from here. Each function queues once the current transaction
+commits, because a worker that starts earlier would not see the rows it is asked about; a
+message lost on the way is made good by the sweepers, which look at the rows' states.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from celery import current_app
+from django.db import transaction
+
+# Registered task names. They are what travels through the broker, so they stay as they are
+# when code moves: a renamed task would strand the messages already queued under the old name.
+EXTRACT_ARTICLE = "claims.tasks.extract_statements"
+REEXTRACT_ARTICLE = "claims.tasks.reextract_article"
+LINK_STATEMENT = "claims.tasks.statement_link_task"
+SEARCH_FOR_CLAIM = "claims.tasks.claim_link_recent_task"
+
+
+def _queue_after_commit(task_name: str, ids: Iterable[int]) -> int:
+    queued = 0
+    for pk in ids:
+        transaction.on_commit(partial(current_app.send_task, task_name, args=(pk,)))
+        queued += 1
+    return queued
+
+
+def articles_extract_queue(article_ids: Iterable[int]) -> int:
+    """Queue the extraction of each new article; returns how many were queued."""
+    return _queue_after_commit(EXTRACT_ARTICLE, article_ids)
+
+
+def articles_reextract_queue(article_ids: Iterable[int]) -> int:
+    """Queue a second extraction of each article (speakers or rules changed)."""
+    return _queue_after_commit(REEXTRACT_ARTICLE, article_ids)
+
+
+def statements_link_queue(statement_ids: Iterable[int]) -> int:
+    """Queue claim linking for each new statement."""
+    return _queue_after_commit(LINK_STATEMENT, statement_ids)
+
+
+def claim_search_queue(*, claim_id: int) -> None:
+    """Queue the search of recent statements for a new claim or a claim with a new variant."""
+    _queue_after_commit(SEARCH_FOR_CLAIM, [claim_id])
