@@ -1,4 +1,5 @@
-"""What a web process loads: the URLconf and admin, not the matcher or the extractor."""
+"""What a web process loads: the URLconf and admin, not the matcher, the extractor or the
+measuring code (the `measurement` app is installed for its commands; only its AppConfig loads)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ import sys
 
 from django.conf import settings
 
-HEAVY = ["bm25s", "claims.services.matching", "claims.services.extraction", "measurement"]
-
-PROBE = f"""
+PROBE = """
 import json, sys, django
 django.setup()
 import config.urls, config.wsgi
 from django.contrib import admin
 admin.autodiscover()
-print(json.dumps([name for name in {HEAVY!r} if name in sys.modules]))
+heavy = {"bm25s", "claims.services.matching", "claims.services.extraction"}
+loaded = [name for name in sys.modules if name in heavy]
+loaded += [
+    name for name in sys.modules
+    if name.startswith("measurement.") and name != "measurement.apps"
+]
+print(json.dumps(sorted(loaded)))
 """
 
 
