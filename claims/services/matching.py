@@ -18,7 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims.models import Claim, ClaimLink, Statement, Suggestion
-from claims.services.matching_index import MatchIndex, Phrasing, claim_index, encoder
+from claims.services.encoder import encoder_get
+from claims.services.matching_index import MatchIndex, Phrasing, match_index
 from claims.services.stance import stance_suggest
 from sources.text import search_terms, tokenise, word_spans
 
@@ -81,10 +82,10 @@ def _entity_evidence(
 
 def statement_match(*, statement: Statement) -> list[Match]:
     """Rank the claims for a statement, best first (at most RESULTS)."""
-    index = claim_index()
+    index = match_index()
     # Each term once: a hashtag that repeats the text's words should not count them twice.
     terms = list(dict.fromkeys(search_terms(statement.text, statement.language)))
-    dense = encoder()
+    dense = encoder_get()
     vector = dense.encode([statement.text])[0] if dense else None
     ranked = index.rank(terms, vector)
     if not ranked:
@@ -149,7 +150,7 @@ def _evidence(statement: Statement, match: Match) -> tuple[str, dict]:
     }
 
 
-def _suggest(statement: Statement, matches: Sequence[Match]) -> LinkResult:
+def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkResult:
     """Store a suggestion per match not yet suggested or linked; auto-confirm the sure ones."""
     result = LinkResult(statement_id=statement.pk)
     if not matches:
@@ -221,7 +222,7 @@ def statement_link(*, statement_id: int) -> LinkResult:
     except Statement.DoesNotExist:
         raise MatchingError(f"statement {statement_id} does not exist") from None
     matches = statement_match(statement=statement)
-    result = _suggest(
+    result = _suggest_or_confirm(
         statement, [m for m in matches if m.score >= settings.MATCH_SUGGEST_THRESHOLD]
     )
     result.matches = matches
@@ -243,5 +244,5 @@ def claim_link_recent(*, claim_id: int) -> list[Suggestion]:
             if m.claim_id == claim_id and m.score >= settings.MATCH_SUGGEST_THRESHOLD
         ]
         if matches:
-            suggestions += _suggest(statement, matches).suggestions
+            suggestions += _suggest_or_confirm(statement, matches).suggestions
     return suggestions

@@ -21,7 +21,6 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import bm25s
 import numpy as np
@@ -29,11 +28,9 @@ from django.conf import settings
 from django.db import connection
 
 from claims.models import Claim, ClaimLink, ClaimVariant, MatchingState, SpeakerAlias
+from claims.services.encoder import Encoder, encoder_get
 from claims.services.speakers import SpeakerIndex
 from sources.text import search_terms, tokenise
-
-if TYPE_CHECKING:
-    from claims.services.encoder import Encoder
 
 logger = logging.getLogger(__name__)
 
@@ -265,21 +262,7 @@ def index_state() -> tuple[str, int, int]:
     return (str(row[0]), row[1], row[2]) if row else ("", 0, 0)
 
 
-def _encoder() -> Encoder | None:
-    if not settings.MATCH_ENCODER:
-        return None
-    # Imported only when configured: without it, torch and its kin are never loaded.
-    from claims.services.encoder import encoder_get
-
-    return encoder_get()
-
-
-def encoder() -> Encoder | None:
-    """The configured dense encoder, or None."""
-    return _encoder()
-
-
-def claim_index() -> MatchIndex:
+def match_index() -> MatchIndex:
     """Return this process's index, each part rebuilt first if the database has moved on."""
     global _claims, _links
     # Read the versions before the data: a write in between makes the index newer than its
@@ -291,7 +274,7 @@ def claim_index() -> MatchIndex:
             or _claims.key != (token, version)
             or _claims.encoder_name != settings.MATCH_ENCODER
         ):
-            _claims = ClaimIndex((token, version), _encoder())
+            _claims = ClaimIndex((token, version), encoder_get())
             _links = None
             logger.info("claim index built at version %s", version)
         if _links is None or _links.key != (token, links_version):

@@ -7,7 +7,7 @@ from django.db import connection
 
 from claims.models import Claim, ClaimLink, ClaimVariant, Stance, Statement, Suggestion
 from claims.services.matching import MatchingError, statement_link, statement_match
-from claims.services.matching_index import claim_index
+from claims.services.matching_index import match_index
 from tests.factories import ClaimFactory, SpeakerFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -214,11 +214,11 @@ def test_it_names_a_statement_that_does_not_exist(db) -> None:
 
 def test_a_new_link_rebuilds_only_the_index_of_confirmed_statements(db) -> None:
     claim = ClaimFactory(text="The harbour bridge will close for repairs in spring")
-    before = claim_index()
+    before = match_index()
 
     ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=Stance.ASSERTS)
-    after = claim_index()
+    after = match_index()
 
     assert after.claims is before.claims
     assert after.links is not before.links
-    assert claim_index().links is after.links
+    assert match_index().links is after.links
