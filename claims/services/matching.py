@@ -41,7 +41,6 @@ class MatchingError(Exception):
 @dataclass
 class Match:
     claim_id: int
-    rank: float
     score: float
     bm25: float
     coverage: float
@@ -52,7 +51,6 @@ class Match:
 
 @dataclass
 class LinkResult:
-    statement_id: int
     matches: list[Match] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     links: list[ClaimLink] = field(default_factory=list)
@@ -104,7 +102,6 @@ def statement_match(*, statement: Statement) -> list[Match]:
         matches.append(
             Match(
                 claim_id=claim_id,
-                rank=rank(claim_id),
                 score=round((1 - ENTITY_WEIGHT) * coverage + ENTITY_WEIGHT * entity, 4),
                 bm25=ranked[claim_id][1],
                 coverage=coverage,
@@ -152,7 +149,7 @@ def _evidence(statement: Statement, match: Match) -> tuple[str, dict]:
 
 def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkResult:
     """Store a suggestion per match not yet suggested or linked; auto-confirm the sure ones."""
-    result = LinkResult(statement_id=statement.pk)
+    result = LinkResult()
     if not matches:
         return result
     claim_ids = [m.claim_id for m in matches]
