@@ -8,6 +8,7 @@ with the variable unset no model library (torch, sentence-transformers) is ever 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import threading
@@ -53,8 +54,8 @@ class Encoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+# Held while a model loads, so two threads asking at once load it once.
 _lock = threading.Lock()
-_encoders: dict[str, Encoder] = {}
 
 
 def encoder_get() -> Encoder | None:
@@ -63,6 +64,11 @@ def encoder_get() -> Encoder | None:
     if not name:
         return None
     with _lock:
-        if name not in _encoders:
-            _encoders[name] = Encoder(name)
-        return _encoders[name]
+        return _loaded(name)
+
+
+# One model: a process serves the one CLAIMLEDGER_ENCODER names, and a model holds hundreds of
+# megabytes, so one that settings no longer name (tests switch them) is let go.
+@functools.lru_cache(maxsize=1)
+def _loaded(name: str) -> Encoder:
+    return Encoder(name)

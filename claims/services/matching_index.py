@@ -15,10 +15,11 @@ write as soon as it commits.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -54,32 +55,42 @@ class Phrasing:
 
 
 # Analysed texts and dense vectors survive rebuilds: a new claim costs its own analysis only.
-_terms_cache: dict[tuple[str, str], tuple[str, ...]] = {}
-_words_cache: dict[str, tuple[str, ...]] = {}
-_vector_cache: dict[str, np.ndarray] = {}
+# Each rebuild reads every live text, so the least recently used are texts edited or deleted
+# since. The bound, about twice the largest collection measured (142,240 claims, README), holds
+# every text a rebuild reads and lets those others go instead of keeping them for good.
+CACHED_TEXTS = 300_000
 
 
+@functools.lru_cache(maxsize=CACHED_TEXTS)
 def _terms(text: str, language: str) -> tuple[str, ...]:
-    key = (language, text)
-    terms = _terms_cache.get(key)
-    if terms is None:
-        terms = _terms_cache[key] = tuple(search_terms(text, language))
-    return terms
+    return tuple(search_terms(text, language))
 
 
+@functools.lru_cache(maxsize=CACHED_TEXTS)
 def _words(text: str) -> tuple[str, ...]:
-    words = _words_cache.get(text)
-    if words is None:
-        words = _words_cache[text] = tuple(tokenise(text))
-    return words
+    return tuple(tokenise(text))
+
+
+# Least recently used first. Not an lru_cache: the model encodes all missing texts in one batch.
+_vector_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 def _vectors(encoder: Encoder, texts: list[str]) -> np.ndarray:
-    missing = list(dict.fromkeys(text for text in texts if text not in _vector_cache))
+    """One row per text; only texts no earlier build encoded go to the model."""
+    # Called only while the index lock is held, so the cache needs no lock of its own.
+    found = {}
+    for text in texts:
+        vector = _vector_cache.get(text)
+        if vector is not None:
+            _vector_cache.move_to_end(text)
+            found[text] = vector
+    missing = list(dict.fromkeys(text for text in texts if text not in found))
     if missing:
         for text, vector in zip(missing, encoder.encode(missing), strict=True):
-            _vector_cache[text] = vector
-    return np.stack([_vector_cache[text] for text in texts])
+            found[text] = _vector_cache[text] = vector
+        while len(_vector_cache) > CACHED_TEXTS:
+            _vector_cache.popitem(last=False)
+    return np.stack([found[text] for text in texts])
 
 
 class ClaimIndex:
@@ -106,8 +117,9 @@ class ClaimIndex:
         for claim_id, kind, pk, language, text in texts:
             terms = _terms(text, language)
             self.phrasings[claim_id].append(Phrasing(kind, pk, language, frozenset(terms)))
-            documents[claim_id, language.split("-")[0]].extend(terms)
-            document_texts[claim_id, language.split("-")[0]].append(text)
+            document = (claim_id, language.split("-")[0])
+            documents[document].extend(terms)
+            document_texts[document].append(text)
             if self.aliases:
                 self.subjects[claim_id] |= self.aliases.find_all(_words(text))
         self.doc_claims = np.array([claim_id for claim_id, _ in documents], dtype=np.int64)
@@ -246,6 +258,8 @@ class MatchIndex:
         return best
 
 
+# One index per process (each part rebuilt in place when the database moves on), so these
+# hold one of each, never more.
 _lock = threading.Lock()
 _claims: ClaimIndex | None = None
 _links: LinkIndex | None = None

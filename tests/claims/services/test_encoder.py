@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from claims.services import encoder as encoder_module
+from claims.services.encoder import encoder_get
 from claims.services.matching import statement_match
 from tests.factories import ClaimFactory, StatementFactory
 
@@ -40,3 +42,27 @@ def test_the_encoder_finds_a_paraphrase_with_no_word_in_common(settings) -> None
     matches = statement_match(statement=statement)
 
     assert matches[0].claim_id == claim.pk
+
+
+def test_without_an_encoder_configured_there_is_none(settings) -> None:
+    settings.MATCH_ENCODER = ""
+    assert encoder_get() is None
+
+
+def test_only_the_configured_encoder_stays_loaded(settings, monkeypatch) -> None:
+    # A stand-in model: loading a real one takes seconds and a package the suite may lack.
+    monkeypatch.setattr(encoder_module, "Encoder", lambda name: object())
+    encoder_module._loaded.cache_clear()
+    try:
+        settings.MATCH_ENCODER = "first-model"
+        first = encoder_get()
+        assert encoder_get() is first  # loaded once
+
+        settings.MATCH_ENCODER = "second-model"
+        encoder_get()
+
+        assert encoder_module._loaded.cache_info().currsize == 1
+        settings.MATCH_ENCODER = "first-model"
+        assert encoder_get() is not first  # let go, loaded again
+    finally:
+        encoder_module._loaded.cache_clear()
