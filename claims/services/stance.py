@@ -155,12 +155,12 @@ def _clause_denials(
     negated = [
         (n_start, n_end)
         for n_start, n_end in negations
-        if any(0 <= start - n_end <= 1 for start, _ in denials)
+        if any(_negates(n_end, start) for start, _ in denials)
     ]
     denials = [
         (start, end)
         for start, end in denials
-        if not any(0 <= start - n_end <= 1 for _, n_end in negated)
+        if not any(_negates(n_end, start) for _, n_end in negated)
     ]
     scoped = [
         (start, end)
@@ -170,6 +170,11 @@ def _clause_denials(
         and not any(d_start <= start < d_end for d_start, d_end in denials)
     ]
     return denials, scoped
+
+
+def _negates(negation_end: int, denial_start: int) -> bool:
+    # Right before the denial or one word short of it: "not false", "not so baseless".
+    return 0 <= denial_start - negation_end <= 1
 
 
 def _spans(words: Sequence[str], *groups: tuple[str, list[tuple[int, int]]]) -> list[dict]:
