@@ -11,12 +11,6 @@ from django.utils.safestring import SafeString, mark_safe
 from sources.text import token_spans
 
 
-def spans_of_keys(text: str, keys: Iterable[str]) -> list[tuple[int, int]]:
-    """Spans of the words of `text` whose normalised key is one of `keys`."""
-    wanted = set(keys)
-    return [(start, end) for start, end, key in token_spans(text) if key in wanted]
-
-
 def keys_of_spans(text: str, spans: Iterable[tuple[int, int]]) -> set[str]:
     """The normalised keys of the words of `text` that fall inside `spans`."""
     spans = list(spans)

@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims.admin_columns import PairColumns
 from claims.admin_export import export_suggestions_csv
-from claims.highlight import keys_of_spans, marked, spans_of_keys
+from claims.highlight import keys_of_spans, marked
 from claims.models import ClaimLink, Stance, Suggestion
 from claims.services.review import (
     ReviewError,
@@ -30,6 +30,7 @@ from claims.services.review import (
     suggestions_reject,
 )
 from sources.bidi import BidiAdminMixin
+from sources.search import highlight_spans
 
 RECENT_CONFIRMED = 5
 
@@ -239,7 +240,7 @@ class SuggestionAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
                 for text in [claim.text, *(v.text for v in variant_rows)]
                 for k in keys_of_spans(text, [(0, len(text))])
             }
-            statement_spans = spans_of_keys(statement.text, claim_keys)
+            statement_spans = highlight_spans(statement.text, claim_keys)
         keys = keys_of_spans(statement.text, statement_spans)
         paragraph = (
             marked(body[para_start : statement.start], [])
@@ -248,7 +249,7 @@ class SuggestionAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
             )
             + marked(body[statement.end : para_end], [])
         )
-        variants = [(v, marked(v.text, spans_of_keys(v.text, keys))) for v in variant_rows]
+        variants = [(v, marked(v.text, highlight_spans(v.text, keys))) for v in variant_rows]
         recent = (
             ClaimLink.objects.filter(claim=claim)
             .select_related("statement__speaker", "statement__article__source")
@@ -261,7 +262,7 @@ class SuggestionAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
             "statement": statement,
             "claim": claim,
             "paragraph": paragraph,
-            "claim_marked": marked(claim.text, spans_of_keys(claim.text, keys)),
+            "claim_marked": marked(claim.text, highlight_spans(claim.text, keys)),
             "variants": variants,
             "recent_links": recent,
             "stances": Stance.choices,

@@ -10,6 +10,7 @@ both sides are built here from `tokenise`: documents as `tsvector` literals with
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -85,11 +86,16 @@ def search_query(text: str) -> ParsedQuery:
     return ParsedQuery(tsquery=" & ".join(clauses), terms=frozenset(terms))
 
 
-def highlight_spans(text: str, terms: frozenset[str] | set[str]) -> list[tuple[int, int]]:
-    """Character spans of the words in `text` whose normalised form is one of `terms`."""
-    if not terms:
+def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in `text` that share a normalised word with `terms`.
+
+    `terms` are search tokens or words' keys (`token_spans`); a key that holds several words
+    (a ligature NFKC unfolds, ﷺ) counts each of them.
+    """
+    wanted = {word for term in terms for word in term.split()}
+    if not wanted:
         return []
-    return [(start, end) for start, end, key in token_spans(text) if _word_tokens(key) & terms]
+    return [(start, end) for start, end, key in token_spans(text) if _word_tokens(key) & wanted]
 
 
 @lru_cache(maxsize=65536)

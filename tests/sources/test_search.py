@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sources.search import highlight_spans, search_document, search_query
+from sources.text import token_spans
 
 
 def test_a_document_places_title_words_after_a_gap_with_a_lower_weight() -> None:
@@ -38,3 +39,10 @@ def test_highlighting_finds_a_word_in_another_spelling_with_its_diacritics() -> 
     text = "صدرِ آذربائیجان نے کہا"
     terms = search_query("آذربایجان").terms
     assert [text[a:b] for a, b in highlight_spans(text, terms)] == ["آذربائیجان"]
+
+
+def test_a_key_that_holds_several_words_still_finds_its_ligature() -> None:
+    # The review page highlights by words' keys; NFKC unfolds ﷺ into four words.
+    text = "محمد ﷺ نے فرمایا"
+    keys = {key for _, _, key in token_spans("ﷺ")}
+    assert [text[a:b] for a, b in highlight_spans(text, keys)] == ["ﷺ"]
