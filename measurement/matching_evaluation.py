@@ -13,20 +13,16 @@ import csv
 import re
 import statistics
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
-from django.db import connection
 from django.test.utils import override_settings
 
 from claims.models import Claim, ClaimVariant, Speaker, SpeakerAlias, Statement
 from claims.services.matching import statement_link
 from claims.services.matching_index import match_index
+from measurement.schema import throwaway_schema
+from measurement.stats import percentile
 from sources.models import Article, Source
 from sources.text import content_hash
 
@@ -97,27 +93,6 @@ def _read_qrels(path: Path) -> dict[str, set[str]]:
     return qrels
 
 
-@contextmanager
-def throwaway_schema() -> Iterator[str]:
-    """Point this connection at a new, migrated schema; drop it afterwards."""
-    schema = f"evaluation_{uuid.uuid4().hex[:12]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA {schema}")
-        cursor.execute(f"SET search_path TO {schema}")
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        yield schema
-    finally:
-        with connection.cursor() as cursor:
-            # Inside an outer transaction (tests), deferred foreign-key checks still pending
-            # on the schema's tables would block the drop.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET search_path TO DEFAULT")
-            cursor.execute(f"DROP SCHEMA {schema} CASCADE")
-        # Content types cached while migrating have the throwaway schema's ids.
-        ContentType.objects.clear_cache()
-
-
 def _load(
     claims: list[list[str]], queries: list[list[str]]
 ) -> tuple[dict[int, str], dict[str, int]]:
@@ -168,14 +143,6 @@ def _load(
     )
 
 
-def _percentile(values: list[float], q: float) -> float:
-    return (
-        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-        if len(values) > 1
-        else values[0]
-    )
-
-
 def matching_evaluate(*, claims_path: Path, queries_path: Path, qrels_path: Path) -> Metrics:
     """Run every query through the link task's code path and score the rankings."""
     claims = _read_tsv(claims_path, ["id", "text", "title"])
@@ -209,7 +176,7 @@ def matching_evaluate(*, claims_path: Path, queries_path: Path, qrels_path: Path
         mrr=statistics.fmean(rr),
         success_at_10=statistics.fmean(success),
         latency_p50_ms=statistics.median(latencies),
-        latency_p95_ms=_percentile(latencies, 95),
+        latency_p95_ms=percentile(latencies, 95),
         index_seconds=index_seconds,
         queries=len(queries),
     )

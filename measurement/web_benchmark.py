@@ -35,6 +35,7 @@ from claims.models import ClaimLink, Statement
 from claims.selectors import statement_list
 from claims.services import export
 from measurement.dataset_words import PLACES, WORDS
+from measurement.stats import percentile
 
 BENCHMARK_USER = "benchmark"
 
@@ -51,8 +52,7 @@ class Timing:
 
     @property
     def p95(self) -> float:
-        ordered = sorted(self.samples)
-        return ordered[max(0, round(0.95 * len(ordered)) - 1)] * 1000
+        return percentile(self.samples, 95) * 1000
 
     def __str__(self) -> str:
         line = (

@@ -107,9 +107,6 @@ def _word_tokens(key: str) -> frozenset[str]:
 class TsQuery(SearchQuery):
     """A `tsquery` literal from `search_query`, cast rather than parsed by to_tsquery."""
 
-    def __init__(self, value: str) -> None:
-        super().__init__(value)
-
     def as_sql(self, compiler, connection, function=None, template=None):
         return super().as_sql(
             compiler, connection, function="", template="(%(expressions)s)::tsquery"

@@ -6,8 +6,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from sources.models import Article, Feed
+from sources.services.feeds import feed_poll
 from sources.services.fetching import TransientFetchError
-from sources.services.ingestion import feed_poll
 from sources.signals import articles_stored
 
 # Same retry policy as claims' tasks; a feed that is briefly unreachable is retried too.

@@ -22,16 +22,12 @@ class FetchResult:
     status: int
     content: bytes
     content_type: str
-    encoding: str | None
     etag: str
     last_modified: str
 
     @property
     def not_modified(self) -> bool:
         return self.status == 304
-
-    def text(self) -> str:
-        return self.content.decode(self.encoding or "utf-8", errors="replace")
 
 
 def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
@@ -60,9 +56,6 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
                 status=response.status_code,
                 content=content,
                 content_type=response.headers.get("Content-Type", "").split(";")[0].strip(),
-                encoding=response.encoding
-                if "charset" in response.headers.get("Content-Type", "")
-                else None,
                 etag=response.headers.get("ETag", ""),
                 last_modified=response.headers.get("Last-Modified", ""),
             )

