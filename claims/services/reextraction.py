@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from claims.models import ClaimLink, Statement, Suggestion
 from claims.selectors import REEXTRACTABLE
-from claims.services.extraction import (
-    Found,
+from claims.services.extraction.spans import Found
+from claims.services.extraction.storing import (
     article_statements_find,
     extraction_record,
     statements_build,

@@ -1,40 +1,22 @@
-"""Statement extraction: find who said what in an article, with exact offsets.
+"""English, Russian and Azerbaijani: statements found around speech-verb cues.
 
-Rule-based and per language (claims/services/extraction_rules.py): direct quotes in any
-quotation marks, and reported speech around speech verbs (Urdu X نے کہا کہ …, Persian
-X گفت …, Arabic قال X إن …, English X said …, Russian X заявил, что …, Azerbaijani
-X bildirib ki, …). Speakers are matched through their aliases' normalised keys; a pronoun
-or a bare title (انہوں نے, "the deputy prime minister") refers back to the last named
-speaker; an unknown name becomes an unconfirmed Speaker for an analyst to check.
-
-`statements_find` is pure (text in, spans out), so it is measured without a database;
-`article_extract` claims an article row, runs it and stores the result once.
+Rules per language in claims/services/extraction_rules.py: direct quotes in any quotation
+marks, and reported speech around speech verbs (X said …, X заявил, что …, X bildirib ki, …).
+Speakers are matched through their aliases' normalised keys or read as a run of capitalised
+words; a pronoun or a bare title ("the deputy prime minister") refers back to the last named
+speaker. Pure: text in, spans out.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F
-from django.utils import timezone
-
-from claims.models import ArticleExtraction, SpeakerAlias, Statement
-from claims.services import queueing
-from claims.services.extraction_rules import PLACE_STEMS, RULES, LanguageRules
-from claims.services.matching import statement_link
-from claims.services.matching_index import index_state
-from claims.services.reported_speech import Context, FoundSpeaker, Sentence, speech_in
-from claims.services.speakers import SpeakerIndex, speaker_for_name
-from claims.services.speech_lexicon import LEXICONS
-from sources.models import Article
-from sources.text import normalise, sentence_spans, token_spans, tokenise
-
-logger = logging.getLogger(__name__)
+from claims.services.extraction.spans import Found, quote_spans, sentences_in, trim
+from claims.services.extraction_rules import PLACE_STEMS, LanguageRules
+from claims.services.reported_speech import Context, FoundSpeaker
+from claims.services.speakers import SpeakerIndex
+from sources.text import normalise, token_spans
 
 MIN_CONTENT_TOKENS = 3
 MIN_QUOTE_TOKENS = 3
@@ -44,30 +26,10 @@ COMPLEMENTISER_WINDOW = 7
 # A quotation covering less of a reported statement than this stays part of it.
 QUOTE_SHARE = 0.6
 
-_QUOTES = re.compile(
-    r"“([^”]{2,}?)”|«([^»]{2,}?)»|„([^“”]{2,}?)[“”]|「([^」]{2,}?)」|\"([^\"\n]{2,}?)\"|‘([^’\n]{2,}?)’"
-)
 # Between the quoted words and the speaker: a closing quote, a comma or a dash.
 _QUOTE_OR_DASH = re.compile(r"[”»\"’」]|[,،]\s*[—–-]")
 _OPENS_WORDS = re.compile(r"[:«“\"„「]")
-_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"), ('"', '"'), ("「", "」"))
 _CONJUNCTIONS = frozenset({"اور", "و", "and", "и", "və"})
-_TRIM = " \t\n,،;؛:—–-\"'“”«»„‘’「」.۔"
-
-
-# --- finding --------------------------------------------------------------------------
-
-
-@dataclass
-class Found:
-    start: int
-    end: int
-    text: str
-    kind: str
-    speaker: FoundSpeaker | None  # None: an unnamed source (ذرائع, منابع, مصادر): not stored
-    role: str = ""
-    cue: str = ""  # the reporting words as written
-    cue_stance: str = ""  # Stance implied by the reporting verb, or "" when neutral
 
 
 @dataclass
@@ -79,123 +41,17 @@ class _Mention:
     role: str = ""
 
 
-def statements_find(
-    body: str, language: str, index: SpeakerIndex, *, outlet: str = ""
-) -> list[Found]:
-    """Return the statements of `body` in text order, each with its speaker and role.
-
-    `outlet` names the publishing outlet, whose own datelines (به گزارش خبرگزاری فارس) are not
-    statements.
-    """
-    base = language.split("-")[0]
-    if base in LEXICONS:
-        return _by_structure(body, base, index, outlet)
-    rules = RULES.get(base)
-    if rules is None:
-        return []
+def statements_by_cues(body: str, rules: LanguageRules, index: SpeakerIndex) -> list[Found]:
+    """The statements of `body` in text order, read with one language's cue rules."""
     context = Context()
     found: list[Found] = []
-    quotes = _quote_spans(body)
-    for start, end in _sentences(body, quotes):
+    quotes = quote_spans(body)
+    for start, end in sentences_in(body, quotes):
         tokens = token_spans(body, start, end)
         if not tokens:
             continue
         found.extend(_sentence(body, tokens, (start, end), rules, index, context, quotes))
     return found
-
-
-def _by_structure(body: str, language: str, index: SpeakerIndex, outlet: str) -> list[Found]:
-    """Urdu, Persian, Arabic: speakers read from the sentence (claims/services/reported_speech)."""
-    context = Context()
-    quotes = _quote_spans(body)
-    # Quotations longer than a name: the verbs inside them are what was said.
-    said = tuple((a, b) for a, b in quotes if len(token_spans(body, a, b)) > 4)
-    outlet_keys = frozenset(tokenise(outlet))
-    found: list[Found] = []
-    for start, end in _sentences(body, quotes):
-        tokens = token_spans(body, start, end)
-        if not tokens:
-            continue
-        inside = tuple((a, b) for a, b in said if a < end and b > start)
-        sentence = Sentence(body, tokens, start, end, inside)
-        for speech in speech_in(sentence, language, index, context, outlet_keys):
-            a, b = _trim(body, *speech.chars)
-            if b <= a:
-                continue
-            kind = speech.kind
-            quote = next(((qa, qb) for qa, qb in quotes if a - 2 <= qa <= a + 1 and qb > a), None)
-            if quote is not None:
-                kind = "quote"
-                a, b = _trim(body, quote[0], min(b, quote[1]))
-            found.append(
-                Found(
-                    a,
-                    b,
-                    body[a:b],
-                    kind,
-                    speech.speaker,
-                    speech.role,
-                    speech.cue_text,
-                    speech.verb.stance if speech.verb else "",
-                )
-            )
-    if language == "fa":
-        found = _office_then_name(found)
-    return _without_overlaps(found)
-
-
-def _office_then_name(found: list[Found]) -> list[Found]:
-    """A Persian lead names the office (رییس اداره راه گفت) and the next paragraph the person
-    (خلیل‌زاده اظهار داشت): the office's words are that person's, with the office as role."""
-    merged: dict[FoundSpeaker, FoundSpeaker] = {}
-    pending: FoundSpeaker | None = None
-    for item in found:
-        speaker = item.speaker
-        if speaker is None or speaker.speaker_id is not None:
-            continue
-        if speaker.office and speaker not in merged:
-            pending = pending or speaker
-        elif pending is not None and not speaker.office and speaker.kind == "person":
-            merged[pending] = speaker
-            pending = None
-    for item in found:
-        if item.speaker in merged:
-            item.role = item.role or item.speaker.name
-            item.speaker = merged[item.speaker]
-    return found
-
-
-def _without_overlaps(found: list[Found]) -> list[Found]:
-    """One statement per stretch of text: a span inside or mostly over another is dropped."""
-    kept: list[Found] = []
-    for item in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
-        if any(
-            min(item.end, k.end) - max(item.start, k.start)
-            > 0.5 * min(item.end - item.start, k.end - k.start)
-            for k in kept
-        ):
-            continue
-        kept.append(item)
-    return kept
-
-
-def _sentences(body: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentence spans, merged where a quotation runs across a full stop."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sentence_spans(body):
-        if merged and any(a < merged[-1][1] and b > merged[-1][1] for a, b in quotes):
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _quote_spans(body: str) -> list[tuple[int, int]]:
-    spans = []
-    for match in _QUOTES.finditer(body):
-        group = next(i for i in range(1, 7) if match.group(i) is not None)
-        spans.append((match.start(group), match.end(group)))
-    return spans
 
 
 def _sentence(body, tokens, bounds, rules: LanguageRules, index, context, quotes) -> list[Found]:
@@ -224,7 +80,7 @@ def _sentence(body, tokens, bounds, rules: LanguageRules, index, context, quotes
         if content is None:
             continue
         first, last = content
-        start, end = _trim(body, tokens[first][0], tokens[last - 1][1])
+        start, end = trim(body, tokens[first][0], tokens[last - 1][1])
         if last - first < MIN_CONTENT_TOKENS or end <= start:
             continue
         results.append(
@@ -475,7 +331,7 @@ def _according_to(body, tokens, keys, mentions, rules: LanguageRules, context, a
             rest_first = max(mention.last, i + len(phrase))
             if len(keys) - rest_first < MIN_CONTENT_TOKENS:
                 continue
-            start, end = _trim(body, tokens[rest_first][0], tokens[-1][1])
+            start, end = trim(body, tokens[rest_first][0], tokens[-1][1])
             found.append(
                 Found(start, end, body[start:end], "reported", mention.speaker, mention.role)
             )
@@ -510,209 +366,9 @@ def _with_quotes(body, bounds, tokens, mentions, results, quotes, rules, context
                 speaker, role = results[0].speaker, results[0].role
             else:
                 continue  # a quotation with no speaker in sight is a title or a scare quote
-        qa, qb = _trim(body, a, b)
+        qa, qb = trim(body, a, b)
         final.append(Found(qa, qb, body[qa:qb], "quote", speaker, role))
         context.remember(speaker, role)
     quoted = [(f.start, f.end) for f in final]
     final.extend(r for r in results if not any(r.start <= qa and qb <= r.end for qa, qb in quoted))
     return sorted(final, key=lambda f: f.start)
-
-
-def _trim(body: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and body[start] in _TRIM:
-        start += 1
-    while end > start and body[end - 1] in _TRIM:
-        end -= 1
-    # Keep the quotation mark that closes one opened inside: were "absurd"
-    for opening, closing in _PAIRS:
-        span = body[start:end]
-        opened = (
-            span.count(opening) > span.count(closing)
-            if opening != closing
-            else span.count(opening) % 2
-        )
-        if opened and end < len(body) and body[end] == closing:
-            end += 1
-            break
-    return start, end
-
-
-# --- storing --------------------------------------------------------------------------
-
-_index_cache: dict[str, object] = {"version": None, "index": None}
-
-
-def speaker_index() -> SpeakerIndex:
-    """The alias index of this process, rebuilt when an alias was added, edited or removed."""
-    # The matcher's state row moves with every write to aliases (database triggers): one
-    # cheap read per article instead of reloading every alias.
-    token, version, _ = index_state()
-    if _index_cache["version"] != (token, version):
-        _index_cache["index"] = SpeakerIndex(SpeakerAlias.objects.values_list("speaker_id", "key"))
-        _index_cache["version"] = (token, version)
-    return _index_cache["index"]  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class ExtractionResult:
-    article_id: int
-    statements: int
-    new_speakers: int
-    unattributed: int = 0
-
-
-def article_extract(*, article_id: int, link_in_process: bool = False) -> ExtractionResult | None:
-    """Extract and store the statements of a pending article, once, however often called.
-
-    One transaction claims the row (pending -> processed, a conditional UPDATE that must
-    change exactly one row), stores the statements and hands them to claim linking. A
-    second delivery, or a second worker, finds the row no longer pending and does nothing;
-    a worker that dies mid-way leaves it pending, for the sweeper to queue again.
-    """
-    try:
-        with transaction.atomic():
-            claimed = (
-                Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
-                    status=Article.Status.PROCESSED,
-                    status_changed_at=timezone.now(),
-                    attempts=F("attempts") + 1,
-                    error="",
-                )
-                == 1
-            )
-            if not claimed:
-                return None
-            return _extract_and_store(Article.objects.get(pk=article_id), link_in_process)
-    except (OperationalError, InterfaceError):
-        raise  # transient: the article is still pending; the task retries
-    except Exception as exc:
-        logger.exception("extraction failed for article %s", article_id)
-        article_fail(article_id=article_id, reason=f"{exc.__class__.__name__}: {exc}")
-        return None
-
-
-def article_fail(*, article_id: int, reason: str) -> None:
-    Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
-        status=Article.Status.FAILED,
-        status_changed_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        error=reason[:2000],
-    )
-
-
-def article_statements_find(article: Article) -> list[Found]:
-    """The statements of a stored article, with this process's speaker index."""
-    return statements_find(
-        article.body, article.language, speaker_index(), outlet=article.source.name
-    )
-
-
-def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionResult:
-    found = article_statements_find(article)
-    rows, new_speakers = statements_build(article=article, found=found)
-    created_ids = [statement.pk for statement in Statement.objects.bulk_create(rows)]
-    unattributed = sum(1 for item in found if item.speaker is None)
-    extraction_record(
-        article=article,
-        statements=len(created_ids),
-        unattributed=unattributed,
-        new_speakers=new_speakers,
-    )
-    statements_hand_to_linking(created_ids, link_in_process=link_in_process)
-    return ExtractionResult(article.pk, len(created_ids), new_speakers, unattributed)
-
-
-def statements_hand_to_linking(statement_ids: list[int], *, link_in_process: bool) -> None:
-    if link_in_process:
-        for statement_id in statement_ids:
-            statement_link(statement_id=statement_id)
-    else:
-        queueing.statements_link_queue(statement_ids)
-
-
-def statements_build(*, article: Article, found: list[Found]) -> tuple[list[Statement], int]:
-    """Unsaved statements for the attributed findings, and how many speakers were created.
-
-    Names no alias knows become unconfirmed speakers (once: see `speaker_for_name`, which
-    searches the database for close spellings: the finder already tried the index).
-    """
-    names = {
-        (normalise(item.speaker.name), item.speaker.kind): item
-        for item in found
-        if item.speaker is not None and item.speaker.speaker_id is None
-    }
-    created = 0
-    resolved: dict[tuple[str, str], int] = {}
-    # In sorted order: two workers creating the same new names lock them in the same order.
-    for key in sorted(names):
-        item = names[key]
-        speaker, is_new = speaker_for_name(
-            name=item.speaker.name,
-            language=article.language,
-            kind=item.speaker.kind,
-            role=item.role,
-        )
-        resolved[key] = speaker.pk
-        created += is_new
-    rows = []
-    for item in found:
-        if item.speaker is None:
-            continue
-        speaker_id = item.speaker.speaker_id
-        if speaker_id is None:
-            speaker_id = resolved[(normalise(item.speaker.name), item.speaker.kind)]
-        rows.append(
-            Statement(
-                article=article,
-                speaker_id=speaker_id,
-                speaker_role=item.role[:300],
-                text=item.text,
-                start=item.start,
-                end=item.end,
-                language=article.language,
-                kind=item.kind,
-                cue=item.cue[:200],
-                cue_stance=item.cue_stance,
-                said_on=article.published_at.date() if article.published_at else None,
-            )
-        )
-    return rows, created
-
-
-def extraction_record(
-    *, article: Article, statements: int, unattributed: int, new_speakers: int
-) -> ArticleExtraction:
-    """Record what the latest extraction of `article` found (shown on its admin page)."""
-    record, created = ArticleExtraction.objects.get_or_create(
-        article=article,
-        defaults={
-            "statements": statements,
-            "unattributed": unattributed,
-            "new_speakers": new_speakers,
-        },
-    )
-    if not created:
-        record.statements = statements
-        record.unattributed = unattributed
-        record.new_speakers = new_speakers
-        record.runs = F("runs") + 1
-        record.extracted_at = timezone.now()
-        record.save()
-    return record
-
-
-def articles_requeue_stale() -> int:
-    """Queue again the articles left pending too long (a lost message, a worker that died)."""
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.STALE_AFTER_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            Article.objects.select_for_update(skip_locked=True)
-            .filter(status=Article.Status.PENDING, status_changed_at__lt=stale)
-            .values_list("id", flat=True)[:5000]
-        )
-        # Stamped now: an article is queued again at most once per stale period, however
-        # long the queue in front of it.
-        Article.objects.filter(id__in=ids).update(status_changed_at=now)
-        queueing.articles_extract_queue(ids)
-    return len(ids)
