@@ -10,11 +10,13 @@ speaker. Pure: text in, spans out.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from claims.services.extraction.spans import Found, quote_spans, sentences_in, trim
-from claims.services.extraction_rules import PLACE_STEMS, LanguageRules
-from claims.services.reported_speech import Context, FoundSpeaker
+from claims.services.extraction_rules import PLACE_STEMS, Cue, LanguageRules
+from claims.services.reported_speech import Context, FoundSpeaker, Sentence
 from claims.services.speakers import SpeakerIndex
 from sources.text import normalise, token_spans
 
@@ -29,7 +31,23 @@ QUOTE_SHARE = 0.6
 # Between the quoted words and the speaker: a closing quote, a comma or a dash.
 _QUOTE_OR_DASH = re.compile(r"[”»\"’」]|[,،]\s*[—–-]")
 _OPENS_WORDS = re.compile(r"[:«“\"„「]")
-_CONJUNCTIONS = frozenset({"اور", "و", "and", "и", "və"})
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One sentence being read: its words, its language's rules, and the article's speakers
+    (the alias index) and memory (the last speaker, names and titles seen)."""
+
+    sent: Sentence
+    rules: LanguageRules
+    index: SpeakerIndex
+    context: Context
+
+
+class _CueAt(NamedTuple):
+    first: int  # token indices of the cue's words, inclusive-exclusive
+    last: int
+    cue: Cue
 
 
 @dataclass
@@ -50,67 +68,65 @@ def statements_by_cues(body: str, rules: LanguageRules, index: SpeakerIndex) -> 
         tokens = token_spans(body, start, end)
         if not tokens:
             continue
-        found.extend(_sentence(body, tokens, (start, end), rules, index, context, quotes))
+        # The quotations in or across the sentence: what was said, not who said it.
+        touching = tuple((a, b) for a, b in quotes if a < end and b > start)
+        sent = Sentence(body, tokens, start, end, touching)
+        found.extend(_sentence_statements(_Reading(sent, rules, index, context)))
     return found
 
 
-def _sentence(body, tokens, bounds, rules: LanguageRules, index, context, quotes) -> list[Found]:
-    keys = [key for _, _, key in tokens]
-    # Names inside a quotation are what was said, not who said it.
-    mentions = [
-        m
-        for m in _mentions(body, tokens, keys, rules, index, context)
-        if not any(a <= tokens[m.first][0] < b for a, b in quotes)
-    ]
+def _sentence_statements(reading: _Reading) -> list[Found]:
+    sent, context = reading.sent, reading.context
+    mentions = [m for m in _mentions(reading) if not sent.quoted(m.first)]
     results: list[Found] = []
     consumed_until = -1  # token index: words already inside a statement's content
-    cues = list(_cues(keys, rules))
-    for number, (cue_first, cue_last, cue) in enumerate(cues):
-        next_cue = cues[number + 1][0] if number + 1 < len(cues) else None
-        if cue_first < consumed_until:
+    for at in _cues(sent.keys, reading.rules):
+        if at.first < consumed_until:
             continue
-        subject = _subject(keys, mentions, cue_first, cue_last, cue, rules, consumed_until)
-        speaker, role = _resolve(subject, rules, cue_first, context)
+        subject = _subject(reading, mentions, at, consumed_until)
+        speaker, role = _resolve(reading, subject, at.first)
         if speaker is None and results:
-            # Coordinated verbs share their subject: X نے … قرار دیا اور کہا کہ …
+            # Coordinated verbs share their subject: X denied … and said that …
             speaker, role = results[-1].speaker, results[-1].role
         if speaker is None:
             continue
-        content = _content(body, tokens, keys, cue_first, cue_last, cue, subject, rules, next_cue)
+        content = _content(reading, at, subject)
         if content is None:
             continue
         first, last = content
-        start, end = trim(body, tokens[first][0], tokens[last - 1][1])
+        start, end = trim(sent.body, sent.tokens[first][0], sent.tokens[last - 1][1])
         if last - first < MIN_CONTENT_TOKENS or end <= start:
             continue
         results.append(
             Found(
                 start,
                 end,
-                body[start:end],
-                cue.kind,
+                sent.body[start:end],
+                "reported",
                 speaker,
                 role,
-                _text(body, tokens, cue_first, cue_last),
-                cue.stance,
+                sent.text(at.first, at.last),
+                at.cue.stance,
             )
         )
-        consumed_until = max(consumed_until, last, cue_last)
+        consumed_until = max(consumed_until, last, at.last)
         context.remember(speaker, role)
-    results.extend(_according_to(body, tokens, keys, mentions, rules, context, results))
-    return _with_quotes(body, bounds, tokens, mentions, results, quotes, rules, context)
+    results.extend(_according_to(reading, mentions, results))
+    return _with_quotes(reading, mentions, results)
 
 
-def _mentions(body, tokens, keys, rules: LanguageRules, index: SpeakerIndex, context):
+def _mentions(reading: _Reading) -> list[_Mention]:
+    """Names (registered or capitalised), bare titles and pronouns, in sentence order."""
+    sent, rules, index, context = reading.sent, reading.rules, reading.index, reading.context
+    keys = sent.keys
     mentions: list[_Mention] = []
     i = 0
     while i < len(keys):
         match = index.match_at(keys, i)
         if match:
             n, speaker_id = match
-            name = body[tokens[i][0] : tokens[i + n - 1][1]]
-            role, title = _title_before(body, tokens, keys, i, rules)
-            speaker = FoundSpeaker(speaker_id, name)
+            role, title = _title_before(sent, i, rules)
+            speaker = FoundSpeaker(speaker_id, sent.text(i, i + n))
             mentions.append(_Mention(i, i + n, "name", speaker, role))
             if title:
                 context.titles[title] = (speaker, role)
@@ -118,27 +134,26 @@ def _mentions(body, tokens, keys, rules: LanguageRules, index: SpeakerIndex, con
             continue
         title = _title_at(keys, i, rules)
         if title:
-            role = _text(body, tokens, i, i + len(title))
+            role = sent.text(i, i + len(title))
             mentions.append(_Mention(i, i + len(title), "title", role=role))
             i += len(title)
             continue
         if keys[i] in rules.pronouns:
             mentions.append(_Mention(i, i + 1, "pronoun"))
-        elif rules.capitalised_names and _is_capitalised(body, tokens[i], keys[i], rules):
+        elif _is_capitalised(sent, i, rules):
             j = i
             while (
                 j < len(keys)
-                and _is_capitalised(body, tokens[j], keys[j], rules)
+                and _is_capitalised(sent, j, rules)
                 and not index.match_at(keys, j)
-                and (j == i or body[tokens[j - 1][1] : tokens[j][0]].isspace())
+                and (j == i or sent.gap(j).isspace())
             ):
                 j += 1
             # A capitalised word opening the sentence is usually just the sentence's start.
             if j - i >= 2 or (i > 0 and j - i >= 1):
-                name = _text(body, tokens, i, j)
-                role, _ = _title_before(body, tokens, keys, i, rules)
+                role, _ = _title_before(sent, i, rules)
                 # "Zakharova" after "Maria Zakharova": the same new speaker, by surname.
-                speaker = context.unknown.get(keys[j - 1]) or FoundSpeaker(None, name)
+                speaker = context.unknown.get(keys[j - 1]) or FoundSpeaker(None, sent.text(i, j))
                 context.unknown.setdefault(keys[j - 1], speaker)
                 mentions.append(_Mention(i, j, "unknown", speaker, role))
             i = max(j, i + 1)
@@ -147,9 +162,10 @@ def _mentions(body, tokens, keys, rules: LanguageRules, index: SpeakerIndex, con
     return mentions
 
 
-def _is_capitalised(body: str, token: tuple[int, int, str], key: str, rules) -> bool:
+def _is_capitalised(sent: Sentence, i: int, rules: LanguageRules) -> bool:
+    key = sent.keys[i]
     return (
-        body[token[0]].isupper()
+        sent.body[sent.tokens[i][0]].isupper()
         and key not in rules.function_words
         and not key.isdigit()
         and not _is_place(key)
@@ -177,58 +193,50 @@ def _title_at(keys: list[str], i: int, rules: LanguageRules) -> tuple[str, ...] 
 
 
 def _title_before(
-    body, tokens, keys, i, rules: LanguageRules
+    sent: Sentence, i: int, rules: LanguageRules
 ) -> tuple[str, tuple[str, ...] | None]:
-    """The title written just before a name (نائب وزیر اعظم شاہین مصطفیاف) and its text."""
+    """The title written just before a name (Deputy Prime Minister Shahin Mustafayev) and its
+    text."""
+    keys = sent.keys
     for title in rules.titles:
         n = len(title)
         if i - n >= 0 and tuple(keys[i - n : i]) == title:
             first = i - n
-            # Keep the country with the title: "آذربائیجان کے نائب وزیر اعظم", "Azerbaijan's".
+            # Keep the country with the title: "Azerbaijan's", "آذربائیجان کے نائب وزیر اعظم".
             if first >= 2 and keys[first - 1] in {"کی", "کا", "s"}:
                 first -= 2
-            return _text(body, tokens, first, i), title
+            return sent.text(first, i), title
     return "", None
 
 
-def _text(body, tokens, first: int, last: int) -> str:
-    return body[tokens[first][0] : tokens[last - 1][1]]
-
-
-def _cues(keys: list[str], rules: LanguageRules):
+def _cues(keys: list[str], rules: LanguageRules) -> Iterator[_CueAt]:
     i = 0
     while i < len(keys):
         for cue in rules.cues_by_first.get(keys[i], ()):
             n = len(cue.tokens)
             if tuple(keys[i : i + n]) == cue.tokens:
-                yield i, i + n, cue
+                yield _CueAt(i, i + n, cue)
                 i += n - 1
                 break
         i += 1
 
 
-def _subject(keys, mentions, cue_first, cue_last, cue, rules: LanguageRules, consumed_until):
-    if rules.subject_marker:
-        # Urdu: the speaker stands right before the nearest ergative نے before the verb, or
-        # right before the verb phrase "X کا کہنا تھا"; words already quoted do not count.
-        if cue.tokens[0] == "کا":
-            return next((m for m in reversed(mentions) if m.last == cue_first), None)
-        marker = normalise(rules.subject_marker)
-        for j in range(cue_first - 1, max(consumed_until, -1), -1):
-            if keys[j] == marker:
-                return next((m for m in reversed(mentions) if m.last == j), None)
-        return None
+def _subject(
+    reading: _Reading, mentions: list[_Mention], at: _CueAt, consumed_until: int
+) -> _Mention | None:
+    """Who the cue's sentence names as speaking: the mention its words point to, if any."""
+    rules = reading.rules
     before = [
         m
         for m in mentions
-        if m.last <= cue_first and m.first >= max(consumed_until, cue_first - SUBJECT_WINDOW)
+        if m.last <= at.first and m.first >= max(consumed_until, at.first - SUBJECT_WINDOW)
     ]
     opening = [
         m
         for m in mentions
         if m.kind in {"name", "unknown"}
         and m.first <= 6
-        and m.last <= cue_first
+        and m.last <= at.first
         and m.first >= consumed_until
     ]
     if rules.verb_final and opening:
@@ -236,12 +244,12 @@ def _subject(keys, mentions, cue_first, cue_last, cue, rules: LanguageRules, con
         # registered name first, then a name with its title (sözçüsü Fərid Quliyev).
         return min(opening, key=lambda m: (m.kind != "name", not m.role, m.first))
     if not before and rules.verb_final:
-        before = [m for m in mentions if m.first <= 2 and m.last <= cue_first]
+        before = [m for m in mentions if m.first <= 2 and m.last <= at.first]
     if before:
         # "Jeyhun Bayramov, the foreign minister, said": the name, not the title after it.
         return _best(before, reverse=True)
-    # Verb first (قال وزير الخارجية عباس عراقجي إن …, "said Lavrov"): the name just after.
-    after = [m for m in mentions if cue_last <= m.first <= cue_last + 4 and m.kind != "pronoun"]
+    # Verb first ("said Lavrov", «…», — заявил Лавров): the name just after.
+    after = [m for m in mentions if at.last <= m.first <= at.last + 4 and m.kind != "pronoun"]
     return _best(after, reverse=False) if after else None
 
 
@@ -254,7 +262,11 @@ def _best(mentions: list[_Mention], *, reverse: bool) -> _Mention:
     return ordered[0]
 
 
-def _resolve(subject: _Mention | None, rules, cue_first: int, context: Context):
+def _resolve(
+    reading: _Reading, subject: _Mention | None, cue_first: int
+) -> tuple[FoundSpeaker | None, str]:
+    """The speaker and role the subject refers to; (None, "") when there is none."""
+    rules, context = reading.rules, reading.context
     if subject is None:
         if rules.dropped_subject and context.last is not None and cue_first <= 2:
             return context.last, context.last_role
@@ -273,32 +285,23 @@ def _resolve(subject: _Mention | None, rules, cue_first: int, context: Context):
     return None, ""
 
 
-def _content(body, tokens, keys, cue_first, cue_last, cue, subject, rules, next_cue=None):
+def _content(reading: _Reading, at: _CueAt, subject: _Mention | None) -> tuple[int, int] | None:
+    """The token span of the words said, before or after the cue; None when too short."""
+    sent, rules = reading.sent, reading.rules
+    keys = sent.keys
     n = len(keys)
-    if cue.content == "between":
-        if subject is None:
-            return None
-        marker = normalise(rules.subject_marker) if rules.subject_marker else ""
-        start = subject.last + (
-            1 if marker and subject.last < n and keys[subject.last] == marker else 0
-        )
-        # The clause runs on past the verb (… اشارہ کیا جو …) until "and said" or its end.
-        end = next_cue if next_cue is not None else n
-        while end > cue_last and keys[end - 1] in _CONJUNCTIONS:
-            end -= 1
-        return (start, end) if end - start >= MIN_CONTENT_TOKENS else None
     # The words first, then who said them: «…», — заявил X / "…," X said / …, the minister said.
-    lead = subject.first if subject is not None and subject.first < cue_first else cue_first
-    gap = body[tokens[lead - 1][1] : tokens[lead][0]] if lead >= MIN_CONTENT_TOKENS else ""
+    lead = subject.first if subject is not None and subject.first < at.first else at.first
+    gap = sent.gap(lead) if lead >= MIN_CONTENT_TOKENS else ""
     if _QUOTE_OR_DASH.search(gap):
         return 0, lead
-    first = cue_last
-    if subject is not None and subject.first >= cue_last:
+    first = at.last
+    if subject is not None and subject.first >= at.last:
         first = max(first, subject.last)
-    # "said on Monday that …", "نے کہا ہے کہ …", "قال … خلال مؤتمر صحفي إن …": the words start
-    # after a complementiser close behind the verb.
+    # "said on Monday that …", "заявил в понедельник, что …": the words start after a
+    # complementiser close behind the verb.
     for j in range(first, min(first + COMPLEMENTISER_WINDOW, n)):
-        if j > 0 and _OPENS_WORDS.search(body[tokens[j - 1][1] : tokens[j][0]]):
+        if j > 0 and _OPENS_WORDS.search(sent.gap(j)):
             break  # "said: «… that …»": the words start at the colon or the quotation
         if keys[j] in rules.complementisers:
             first = j + 1
@@ -307,22 +310,25 @@ def _content(body, tokens, keys, cue_first, cue_last, cue, subject, rules, next_
         return first, n
     if "," in gap or "،" in gap:
         return 0, lead  # "…, the minister said."
-    # Nothing after the verb: SOV order, X [words] bildirib / X [words] گفت.
-    if subject is not None and subject.last <= cue_first:
-        begin, end = subject.last, cue_first
+    # Nothing after the verb: SOV order, X [words] bildirib.
+    if subject is not None and subject.last <= at.first:
+        begin, end = subject.last, at.first
         return (begin, end) if end - begin >= MIN_CONTENT_TOKENS else None
     return None
 
 
-def _according_to(body, tokens, keys, mentions, rules: LanguageRules, context, already):
-    found = []
+def _according_to(reading: _Reading, mentions: list[_Mention], already: list[Found]) -> list[Found]:
+    """ "According to X, …" in a sentence with no cue statement: X's words."""
+    sent, rules = reading.sent, reading.rules
+    keys = sent.keys
+    found: list[Found] = []
     if already:
         return found
     for phrase in rules.according_to:
         for i in range(len(keys) - len(phrase) + 1):
             if tuple(keys[i : i + len(phrase)]) != phrase:
                 continue
-            # Urdu/Persian put the phrase after the name (X کے مطابق), others before it.
+            # Azerbaijani puts the phrase after the name (X-in sözlərinə görə), others before it.
             near = [m for m in mentions if m.last == i or m.first == i + len(phrase)]
             named = [m for m in near if m.kind == "name"]
             if not named:
@@ -331,19 +337,20 @@ def _according_to(body, tokens, keys, mentions, rules: LanguageRules, context, a
             rest_first = max(mention.last, i + len(phrase))
             if len(keys) - rest_first < MIN_CONTENT_TOKENS:
                 continue
-            start, end = trim(body, tokens[rest_first][0], tokens[-1][1])
+            start, end = trim(sent.body, sent.tokens[rest_first][0], sent.tokens[-1][1])
             found.append(
-                Found(start, end, body[start:end], "reported", mention.speaker, mention.role)
+                Found(start, end, sent.body[start:end], "reported", mention.speaker, mention.role)
             )
-            context.remember(mention.speaker, mention.role)
+            reading.context.remember(mention.speaker, mention.role)
             return found
     return found
 
 
-def _with_quotes(body, bounds, tokens, mentions, results, quotes, rules, context):
+def _with_quotes(reading: _Reading, mentions: list[_Mention], results: list[Found]) -> list[Found]:
     """Direct quotes in this sentence replace the reported span that holds them."""
-    start, end = bounds
-    inside = [(a, b) for a, b in quotes if start <= a and b <= end]
+    sent = reading.sent
+    body = sent.body
+    inside = [(a, b) for a, b in sent.quotes if sent.start <= a and b <= sent.end]
     if not inside:
         return results
     final = []
@@ -358,7 +365,7 @@ def _with_quotes(body, bounds, tokens, mentions, results, quotes, rules, context
             named = [
                 m
                 for m in mentions
-                if m.kind in {"name", "unknown"} and not (a <= tokens[m.first][0] < b)
+                if m.kind in {"name", "unknown"} and not (a <= sent.tokens[m.first][0] < b)
             ]
             if named:
                 speaker, role = named[0].speaker, named[0].role
@@ -368,7 +375,7 @@ def _with_quotes(body, bounds, tokens, mentions, results, quotes, rules, context
                 continue  # a quotation with no speaker in sight is a title or a scare quote
         qa, qb = trim(body, a, b)
         final.append(Found(qa, qb, body[qa:qb], "quote", speaker, role))
-        context.remember(speaker, role)
+        reading.context.remember(speaker, role)
     quoted = [(f.start, f.end) for f in final]
     final.extend(r for r in results if not any(r.start <= qa and qb <= r.end for qa, qb in quoted))
     return sorted(final, key=lambda f: f.start)
