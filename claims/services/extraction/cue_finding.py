@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from claims.services.extraction.spans import Found, quote_spans, sentences_in, trim
+from claims.services.extraction.spans import Found, quote_spans, sentences_of, trim
 from claims.services.extraction_rules import PLACE_STEMS, Cue, LanguageRules
 from claims.services.reported_speech import Context, FoundSpeaker, Sentence
 from claims.services.speakers import SpeakerIndex
@@ -64,13 +64,8 @@ def statements_by_cues(body: str, rules: LanguageRules, index: SpeakerIndex) -> 
     context = Context()
     found: list[Found] = []
     quotes = quote_spans(body)
-    for start, end in sentences_in(body, quotes):
-        tokens = token_spans(body, start, end)
-        if not tokens:
-            continue
-        # The quotations in or across the sentence: what was said, not who said it.
-        touching = tuple((a, b) for a, b in quotes if a < end and b > start)
-        sent = Sentence(body, tokens, start, end, touching)
+    # Every quotation: the names inside one are what was said, not who said it.
+    for sent in sentences_of(body, quotes, carried=quotes):
         found.extend(_sentence_statements(_Reading(sent, rules, index, context)))
     return found
 

@@ -9,9 +9,9 @@ measured without one. Urdu, Persian and Arabic are read by their structure
 from __future__ import annotations
 
 from claims.services.extraction.cue_finding import statements_by_cues
-from claims.services.extraction.spans import Found, quote_spans, sentences_in, trim
+from claims.services.extraction.spans import Found, quote_spans, sentences_of, trim
 from claims.services.extraction_rules import RULES
-from claims.services.reported_speech import Context, FoundSpeaker, Sentence, speech_in
+from claims.services.reported_speech import Context, FoundSpeaker, Reader, speech_in
 from claims.services.speakers import SpeakerIndex
 from claims.services.speech_lexicon import LEXICONS
 from sources.text import token_spans, tokenise
@@ -36,19 +36,13 @@ def statements_find(
 
 def _by_structure(body: str, language: str, index: SpeakerIndex, outlet: str) -> list[Found]:
     """Urdu, Persian, Arabic: speakers read from the sentence (claims/services/reported_speech)."""
-    context = Context()
+    reader = Reader(language, index, Context(), frozenset(tokenise(outlet)))
     quotes = quote_spans(body)
     # Quotations longer than a name: the verbs inside them are what was said.
     said = tuple((a, b) for a, b in quotes if len(token_spans(body, a, b)) > 4)
-    outlet_keys = frozenset(tokenise(outlet))
     found: list[Found] = []
-    for start, end in sentences_in(body, quotes):
-        tokens = token_spans(body, start, end)
-        if not tokens:
-            continue
-        inside = tuple((a, b) for a, b in said if a < end and b > start)
-        sentence = Sentence(body, tokens, start, end, inside)
-        for speech in speech_in(sentence, language, index, context, outlet_keys):
+    for sentence in sentences_of(body, quotes, carried=said):
+        for speech in speech_in(sentence, reader):
             a, b = trim(body, *speech.chars)
             if b <= a:
                 continue

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from claims.services.reported_speech import FoundSpeaker
-from sources.text import sentence_spans
+from claims.services.reported_speech import FoundSpeaker, Sentence
+from sources.text import sentence_spans, token_spans
 
 Span = tuple[int, int]  # character offsets into the article body, start inclusive, end exclusive
 
@@ -29,15 +30,20 @@ class Found:
     cue_stance: str = ""  # Stance implied by the reporting verb, or "" when neutral
 
 
-def sentences_in(body: str, quotes: list[Span]) -> list[Span]:
-    """Sentence spans, merged where a quotation runs across a full stop."""
+def sentences_of(body: str, quotes: list[Span], *, carried: Sequence[Span]) -> Iterator[Sentence]:
+    """The sentences of `body` that have words, merged where one of `quotes` runs across a
+    full stop; each carries the spans of `carried` that lie in or across it."""
     merged: list[Span] = []
     for start, end in sentence_spans(body):
         if merged and any(a < merged[-1][1] and b > merged[-1][1] for a, b in quotes):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    return merged
+    for start, end in merged:
+        tokens = token_spans(body, start, end)
+        if tokens:
+            touching = tuple((a, b) for a, b in carried if a < end and b > start)
+            yield Sentence(body, tokens, start, end, touching)
 
 
 def quote_spans(body: str) -> list[Span]:
