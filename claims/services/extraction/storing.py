@@ -24,22 +24,20 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ExtractionResult:
     article_id: int
-    statements: int
-    new_speakers: int
-    unattributed: int = 0
+    statements: int  # stored; the rest of what was found is in the article's extraction record
 
 
 def article_extract(*, article_id: int, link_in_process: bool = False) -> ExtractionResult | None:
     """Extract and store the statements of a pending article, once, however often called.
 
-    One transaction claims the row (pending -> processed, a conditional UPDATE that must
+    One transaction takes the row (pending -> processed, a conditional UPDATE that must
     change exactly one row), stores the statements and hands them to claim linking. A
     second delivery, or a second worker, finds the row no longer pending and does nothing;
     a worker that dies mid-way leaves it pending, for the sweeper to queue again.
     """
     try:
         with transaction.atomic():
-            claimed = (
+            taken = (
                 Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
                     status=Article.Status.PROCESSED,
                     status_changed_at=timezone.now(),
@@ -48,7 +46,7 @@ def article_extract(*, article_id: int, link_in_process: bool = False) -> Extrac
                 )
                 == 1
             )
-            if not claimed:
+            if not taken:
                 return None
             return _extract_and_store(Article.objects.get(pk=article_id), link_in_process)
     except (OperationalError, InterfaceError):
@@ -87,7 +85,7 @@ def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionRes
         new_speakers=new_speakers,
     )
     statements_hand_to_linking(created_ids, link_in_process=link_in_process)
-    return ExtractionResult(article.pk, len(created_ids), new_speakers, unattributed)
+    return ExtractionResult(article.pk, len(created_ids))
 
 
 def statements_hand_to_linking(statement_ids: list[int], *, link_in_process: bool) -> None:
