@@ -8,7 +8,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from claims.services import queueing
-from claims.services.extraction import article_extract, articles_requeue_stale
+from claims.services.extraction.storing import article_extract
+from claims.services.extraction.sweeping import articles_requeue_stale
 from claims.services.matching import claim_link_recent, statement_link
 from claims.services.reextraction import article_reextract
 

@@ -20,7 +20,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from claims.models import Speaker, Statement, Suggestion
-from claims.services.extraction import speaker_index, statements_find
+from claims.services.extraction.finding import statements_find
+from claims.services.extraction.resolving import speaker_index
 from claims.services.seeds import seeds_load
 from measurement.extraction_evaluation import benchmark_articles
 from measurement.schema import throwaway_schema

@@ -22,7 +22,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from claims.models import ArticleExtraction, Statement
-from claims.services.extraction import SpeakerIndex, statements_find
+from claims.services.extraction.finding import statements_find
+from claims.services.speakers import SpeakerIndex
 from measurement.schema import throwaway_schema
 from sources.models import Article, IngestionRun
 from sources.text import normalise

@@ -1,18 +1,22 @@
-"""Per-language cues for statement extraction: speech verbs, pronouns, titles.
+"""Cue rules for statement extraction in English, Russian and Azerbaijani: speech verbs,
+pronouns, titles (claims/services/extraction/cue_finding.py reads them). Urdu, Persian and
+Arabic are read by their structure instead, with the words of claims/services/speech_lexicon.py.
 
-Written in ordinary spelling and normalised once at import with the shared text module,
-so Urdu کہا and a keyboard's كها, or Persian گفت with or without ZWNJ, are the same cue.
+Written in ordinary spelling and normalised once at import with the shared text module, so a
+cue matches the article's words in any case and in every spelling the module folds together.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sources.text import tokenise
 
 
 def _phrases(*phrases: str) -> tuple[tuple[str, ...], ...]:
-    # Longest first, so "نائب وزیر اعظم" wins over "وزیر اعظم" and "وزیر".
+    # Longest first, so "deputy prime minister" wins over "prime minister" and "minister".
     return tuple(sorted({tuple(tokenise(p)) for p in phrases}, key=len, reverse=True))
 
 
@@ -23,19 +27,18 @@ def _words(*words: str) -> frozenset[str]:
 @dataclass(frozen=True)
 class Cue:
     tokens: tuple[str, ...]
-    # "after": the words follow the cue (X said that …); "between": they start after the
-    # subject marker and run through the cue (Urdu X نے … قرار دیا) to the clause's end.
-    content: str = "after"
-    kind: str = "reported"  # or "paraphrase": the verb reports a gist (اشارہ کیا, "pointed to")
     # The stance the verb gives its content clause towards a claim the clause restates:
-    # "denies" (تردید کی, نفى, تکذیب کرد), "asserts" (الزام عائد کیا, ادعا کرد), "questions",
-    # or "" for a neutral verb (said), where the clause's own words decide.
+    # "denies" (denied, опроверг, təkzib edib), "asserts" (claimed, обвинил, iddia edib),
+    # "questions", or "" for a neutral verb (said), where the clause's own words decide.
     stance: str = ""
 
 
-def by_first_word(phrases) -> dict[str, tuple]:
+_Phrase = TypeVar("_Phrase", Cue, tuple[str, ...])
+
+
+def by_first_word(phrases: Iterable[_Phrase]) -> dict[str, tuple[_Phrase, ...]]:
     """Phrases (or cues) grouped by their first word, longest first, for lookup per token."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[_Phrase]] = {}
     for phrase in phrases:
         words = phrase.tokens if isinstance(phrase, Cue) else phrase
         groups.setdefault(words[0], []).append(phrase)
@@ -45,154 +48,34 @@ def by_first_word(phrases) -> dict[str, tuple]:
 @dataclass(frozen=True)
 class LanguageRules:
     cues: tuple[Cue, ...]
-    complementisers: frozenset[str]  # that / کہ / که / أن / что / ki: skipped before content
+    complementisers: frozenset[str]  # that / что / ki: skipped before content
     pronouns: frozenset[str]  # refer back to the last named speaker
     titles: tuple[tuple[str, ...], ...]
     according_to: tuple[tuple[str, ...], ...] = ()  # "according to X, …"
-    subject_marker: str = ""  # Urdu ergative نے: the speaker stands right before it
-    # A speech verb with no subject in sight refers to the last speaker (Arabic وأضاف أن …,
-    # Persian وی افزود …, Russian "Он добавил"); English needs its pronoun.
+    # A speech verb with no subject in sight refers to the last speaker (Russian "Также
+    # добавил, что …", Azerbaijani "Əlavə edib ki, …"); English needs its pronoun.
     dropped_subject: bool = False
     # Subject-object-verb order: the speaker opens the sentence and the verb closes it,
-    # however long the words in between (Persian, Azerbaijani).
+    # however long the words in between (Azerbaijani).
     verb_final: bool = False
-    # Scripts with capital letters can name an unknown speaker by a run of capitalised words.
-    capitalised_names: bool = False
     # Words never part of a name in the subject slot.
     function_words: frozenset[str] = field(default_factory=frozenset)
+    # Built from the above, for lookup per token; not compared, so the rules stay hashable.
+    cues_by_first: dict[str, tuple[Cue, ...]] = field(init=False, repr=False, compare=False)
+    titles_by_first: dict[str, tuple[tuple[str, ...], ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cues_by_first", by_first_word(self.cues))
         object.__setattr__(self, "titles_by_first", by_first_word(self.titles))
 
 
-def _cues(
-    *phrases: str, content: str = "after", kind: str = "reported", stance: str = ""
-) -> tuple[Cue, ...]:
-    return tuple(Cue(tokens, content, kind, stance) for tokens in _phrases(*phrases))
+def _cues(*phrases: str, stance: str = "") -> tuple[Cue, ...]:
+    return tuple(Cue(tokens, stance) for tokens in _phrases(*phrases))
 
 
 RULES: dict[str, LanguageRules] = {
-    "ur": LanguageRules(
-        cues=_cues(
-            "کہا",
-            "مزید کہا",
-            "بتایا",
-            "کا کہنا تھا",
-            "کا کہنا ہے",
-            "واضح کیا",
-            "زور دیا",
-            "اعلان کیا",
-            "تردید کی",
-            "دعویٰ کیا",
-        )
-        + _cues("قرار دیا", content="between")
-        + _cues("اشارہ کیا", "ذکر کیا", content="between", kind="paraphrase"),
-        complementisers=_words("کہ"),
-        pronouns=_words("انہوں", "انھوں", "اُنہوں", "اس", "ان", "وہ"),
-        titles=_phrases(
-            "صدر",
-            "وزیر اعظم",
-            "نائب وزیر اعظم",
-            "وزیر خارجہ",
-            "وزیر دفاع",
-            "وزیر",
-            "ترجمان",
-            "سفیر",
-            "سربراہ",
-            "چیئرمین",
-            "گورنر",
-            "مشیر",
-            "جنرل",
-            "سپیکر",
-        ),
-        according_to=_phrases("کے مطابق", "کے بقول"),
-        subject_marker="نے",
-        function_words=_words("اور", "کے", "کی", "کا", "میں", "سے", "نے", "کو", "پر", "بھی", "بعد"),
-    ),
-    "fa": LanguageRules(
-        cues=_cues(
-            "گفت",
-            "اظهار کرد",
-            "تاکید کرد",
-            "تأکید کرد",
-            "افزود",
-            "اعلام کرد",
-            "خاطرنشان کرد",
-            "تصریح کرد",
-            "خواند",
-            "تکذیب کرد",
-            "عنوان کرد",
-            "یادآور شد",
-            "اظهار داشت",
-        ),
-        complementisers=_words("که"),
-        pronouns=_words("وی", "او", "ایشان"),
-        titles=_phrases(
-            "رئیس جمهور",
-            "رئیس‌جمهور",
-            "وزیر امور خارجه",
-            "وزیر خارجه",
-            "وزیر",
-            "سخنگوی",
-            "سخنگو",
-            "معاون نخست وزیر",
-            "نخست وزیر",
-            "سفیر",
-            "معاون",
-            "رئیس",
-        ),
-        according_to=_phrases("به گفته"),
-        dropped_subject=True,
-        verb_final=True,
-        function_words=_words("و", "در", "به", "از", "با", "این", "که", "را"),
-    ),
-    "ar": LanguageRules(
-        cues=_cues(
-            "قال",
-            "وقال",
-            "قالت",
-            "وقالت",
-            "أكد",
-            "وأكد",
-            "أكدت",
-            "صرح",
-            "وصرح",
-            "نفى",
-            "ونفى",
-            "نفت",
-            "أضاف",
-            "وأضاف",
-            "أضافت",
-            "أعلن",
-            "وأعلن",
-            "أوضح",
-            "وأوضح",
-            "شدد",
-            "وشدد",
-            "اعتبر",
-            "واعتبر",
-            "تابع",
-            "وتابع",
-        ),
-        complementisers=_words("إن", "أن", "بأن", "انه", "أنه", "إنه"),
-        pronouns=_words("وهو", "هو", "هي"),
-        titles=_phrases(
-            "الرئيس",
-            "رئيس",
-            "وزير الخارجية",
-            "وزير",
-            "المتحدث",
-            "المتحدث باسم",
-            "رئيس الوزراء",
-            "نائب رئيس الوزراء",
-            "السفير",
-            "الناطق",
-        ),
-        according_to=_phrases("وفقا ل", "بحسب", "حسب"),
-        dropped_subject=True,
-        function_words=_words("في", "من", "على", "إلى", "عن", "مع", "أن", "إن"),
-    ),
     "en": LanguageRules(
         cues=_cues(
             "said",
@@ -228,7 +111,6 @@ RULES: dict[str, LanguageRules] = {
             "general",
         ),
         according_to=_phrases("according to"),
-        capitalised_names=True,
         function_words=_words("the", "a", "an", "of", "and", "in", "on", "to", "for", "also"),
     ),
     "ru": LanguageRules(
@@ -265,7 +147,6 @@ RULES: dict[str, LanguageRules] = {
         ),
         according_to=_phrases("по словам", "по данным"),
         dropped_subject=True,
-        capitalised_names=True,
         function_words=_words("и", "в", "на", "по", "с", "что", "также"),
     ),
     "az": LanguageRules(
@@ -301,7 +182,6 @@ RULES: dict[str, LanguageRules] = {
         according_to=_phrases("sözlərinə görə", "görə"),
         dropped_subject=True,
         verb_final=True,
-        capitalised_names=True,
         function_words=_words("və", "ilə", "bu", "da", "də", "ki"),
     ),
 }

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from claims.models import ClaimLink, Statement, Suggestion
 from claims.selectors import REEXTRACTABLE
-from claims.services.extraction import (
-    Found,
+from claims.services.extraction.spans import Found
+from claims.services.extraction.storing import (
     article_statements_find,
     extraction_record,
     statements_build,
@@ -45,8 +45,6 @@ class ReextractResult:
     updated: int  # same span, new speaker, role, kind or cue
     added: int  # new statements, handed to claim linking
     removed: int  # no longer found and never worked on by an analyst
-    new_speakers: int = 0
-    unattributed: int = 0
 
     @property
     def changed(self) -> bool:
@@ -135,11 +133,10 @@ def _reconcile(article: Article, stored: list[Statement], link_in_process: bool)
 
     created = Statement.objects.bulk_create([built[(f.start, f.end)] for f in to_add])
     created_ids = [statement.pk for statement in created]
-    unattributed = len(found) - len(attributed)
     extraction_record(
         article=article,
         statements=len(surviving) + len(created_ids),
-        unattributed=unattributed,
+        unattributed=len(found) - len(attributed),
         new_speakers=new_speakers,
     )
     statements_hand_to_linking(created_ids, link_in_process=link_in_process)
@@ -149,8 +146,6 @@ def _reconcile(article: Article, stored: list[Statement], link_in_process: bool)
         updated=len(changed),
         added=len(created_ids),
         removed=len(removable),
-        new_speakers=new_speakers,
-        unattributed=unattributed,
     )
 
 

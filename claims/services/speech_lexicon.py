@@ -13,7 +13,7 @@ module, so ي/ی, ك/ک, ہ/ه, hamza seats and ZWNJ never decide whether a word
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from claims.models import Stance
 from sources.text import tokenise
@@ -76,6 +76,11 @@ class Lexicon:
     according_to: tuple[tuple[str, ...], ...] = ()  # X کے مطابق, به گفته X, بحسب X
     # Words that qualify a title rather than name its holder (نخستین مربی, سابق).
     title_modifiers: frozenset[str] = frozenset()
+    # Built from the above, for lookup per word; not compared, so the lexicon stays hashable.
+    verbs_by_first: dict[str, list[Verb]] = field(init=False, repr=False, compare=False)
+    title_words: frozenset[str] = field(init=False, repr=False, compare=False)
+    titles_by_first: dict[str, list[tuple[str, ...]]] = field(init=False, repr=False, compare=False)
+    according_to_words: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_first: dict[str, list[Verb]] = {}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import count
 
 from claims.models import Speaker
-from claims.services.extraction import article_extract
+from claims.services.extraction.storing import article_extract
 from claims.services.speakers import speaker_alias_add
 from sources.models import Article
 from tests.factories import ArticleFactory

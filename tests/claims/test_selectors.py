@@ -131,7 +131,7 @@ def test_best_match_puts_the_statement_with_more_matching_words_first() -> None:
 
 
 def test_statements_extracted_from_an_ingested_article_are_searchable(seeded) -> None:
-    from claims.services.extraction import article_extract
+    from claims.services.extraction.storing import article_extract
 
     article = ArticleFactory(
         title="Baku talks",

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from claims.models import Speaker, Statement
-from claims.services.extraction import articles_requeue_stale
+from claims.services.extraction.sweeping import articles_requeue_stale
 from claims.services.speakers import speaker_alias_add
 from claims.tasks import extract_statements
 from sources.models import Article, Feed

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.services.extraction import article_extract
+from claims.services.extraction.storing import article_extract
 from claims.services.queueing import articles_extract_queue
 from sources.models import IngestionRun
 from sources.services.ingestion import IngestionError, ingest

@@ -18,21 +18,27 @@ from __future__ import annotations
 
 from claims.services.reported_speech.arabic import arabic_speech
 from claims.services.reported_speech.persian import persian_speech
-from claims.services.reported_speech.phrase import Context, FoundSpeaker, Sentence, Speech
+from claims.services.reported_speech.phrase import (
+    Context,
+    FoundSpeaker,
+    Reader,
+    Sentence,
+    Speech,
+)
 from claims.services.reported_speech.urdu import unglue, urdu_speech
 
-__all__ = ["Context", "FoundSpeaker", "Sentence", "Speech", "speech_in"]
+__all__ = ["Context", "FoundSpeaker", "Reader", "Sentence", "Speech", "speech_in"]
 
 
-def speech_in(sent: Sentence, language: str, index, context: Context, outlet_keys=frozenset()):
+def speech_in(sent: Sentence, reader: Reader) -> list[Speech]:
     """The reported statements of one sentence of an Urdu, Persian or Arabic article."""
-    if language == "ur":
+    if reader.language == "ur":
         sent = unglue(sent)
-        speeches = urdu_speech(sent, index, context)
-    elif language == "fa":
-        speeches = persian_speech(sent, index, context, outlet_keys)
+        speeches = urdu_speech(sent, reader)
+    elif reader.language == "fa":
+        speeches = persian_speech(sent, reader)
     else:
-        speeches = arabic_speech(sent, index, context)
+        speeches = arabic_speech(sent, reader)
     for speech in speeches:
         first, last = speech.content
         speech.chars = (sent.tokens[first][0], sent.tokens[last - 1][1])

@@ -10,7 +10,7 @@ from claims.services.reported_speech.phrase import (
     MAX_PHRASE,
     MIN_CONTENT,
     OPEN_QUOTE,
-    Context,
+    Reader,
     Sentence,
     Speech,
     ar_role_word,
@@ -21,13 +21,13 @@ from claims.services.reported_speech.phrase import (
     title_spans,
     verbs_in,
 )
-from claims.services.speech_lexicon import LEXICONS, Lexicon
+from claims.services.speech_lexicon import Lexicon
 
 # --- Arabic: قال X إن …, وأضاف أن …, وكانت X قالت إن …, بحسب X فإن … -----------------------------
 
 
-def arabic_speech(sent: Sentence, index, context: Context):
-    lex = LEXICONS["ar"]
+def arabic_speech(sent: Sentence, reader: Reader) -> list[Speech]:
+    lex = reader.lex
     keys = sent.keys
     found: list[Speech] = []
     verbs = verbs_in(sent, lex)
@@ -39,20 +39,22 @@ def arabic_speech(sent: Sentence, index, context: Context):
         if first > 0 and keys[first - 1] in vocab.AR_NEGATION:
             continue
         end = last if verb.participle else _ar_subject_after(sent, last, next_verb, lex)
-        resolved = resolve_phrase(sent, last, end, "ar", index, context) if end > last else None
+        resolved = resolve_phrase(sent, last, end, reader) if end > last else None
         if resolved is None and not verb.participle:
             start, stop = _phrase_before_ar(sent, first, floor, lex)
             if start < stop:
-                resolved = resolve_phrase(sent, start, stop, "ar", index, context)
-        resolved = resolved or same_subject(found, context)  # وأضاف أن, مضيفا أن
+                resolved = resolve_phrase(sent, start, stop, reader)
+        resolved = resolved or same_subject(found, reader.context)  # وأضاف أن, مضيفا أن
         if resolved is None:
             continue
         content = content_after(sent, end, lex, next_verb)
         if content[1] - content[0] < MIN_CONTENT:
             continue
-        found.append(speech(resolved, content, (first, last), verb, context))
+        found.append(
+            speech(resolved, reader.context, content=content, cue=(first, last), verb=verb)
+        )
         floor = max(floor, last)
-    found.extend(_ar_according_to(sent, index, context, found))
+    found.extend(_ar_according_to(sent, reader, found))
     return found
 
 
@@ -106,8 +108,8 @@ def _phrase_before_ar(sent: Sentence, verb: int, floor: int, lex: Lexicon) -> tu
     return verb, verb
 
 
-def _ar_according_to(sent: Sentence, index, context: Context, already: list[Speech]):
-    lex = LEXICONS["ar"]
+def _ar_according_to(sent: Sentence, reader: Reader, already: list[Speech]) -> list[Speech]:
+    lex = reader.lex
     keys = sent.keys
     for i in range(len(keys)):
         for phrase in lex.according_to:
@@ -134,8 +136,8 @@ def _ar_according_to(sent: Sentence, index, context: Context, already: list[Spee
             content = content_after(sent, k, lex) if i <= 1 else (0, i)
             if content[1] - content[0] < MIN_CONTENT or k <= j:
                 continue
-            resolved = resolve_phrase(sent, j, k, "ar", index, context)
+            resolved = resolve_phrase(sent, j, k, reader)
             if resolved is None:
                 continue
-            return [speech(resolved, content, (i, j), None, context)]
+            return [speech(resolved, reader.context, content=content, cue=(i, j), verb=None)]
     return []

@@ -9,8 +9,10 @@ from claims.services.reported_speech.phrase import (
     MAX_PHRASE,
     MIN_CONTENT,
     Context,
+    Reader,
     Sentence,
     Speech,
+    WordSpan,
     content_after,
     resolve_phrase,
     same_subject,
@@ -18,15 +20,15 @@ from claims.services.reported_speech.phrase import (
     title_spans,
     verbs_in,
 )
-from claims.services.speech_lexicon import LEXICONS, Lexicon
+from claims.services.speech_lexicon import Lexicon
 
 # --- Persian: X [adjuncts] گفت: …, X با بیان اینکه … افزود, به گفته X، … ------------------------
 
 
-def persian_speech(sent: Sentence, index, context: Context, outlet_keys: frozenset[str]):
-    lex = LEXICONS["fa"]
+def persian_speech(sent: Sentence, reader: Reader) -> list[Speech]:
+    lex, context = reader.lex, reader.context
     keys = sent.keys
-    context.outlet |= outlet_keys
+    context.outlet |= reader.outlet
     context.sentences += 1
     found: list[Speech] = []
     verbs = [v for v in verbs_in(sent, lex) if v[1] <= len(keys)]
@@ -44,9 +46,9 @@ def persian_speech(sent: Sentence, index, context: Context, outlet_keys: frozens
             if end > start and (re.search(r"[،,:]", sent.gap(end)) or keys[end] in lex.documents):
                 break  # a comma, or the object: رئیس مجلس [نامه رئیس جمهور را …] تلقی نکرد
             end += 1
-        start, end = _fa_apposition(sent, start, end, subject_end, lex)
-        start, end = _fa_nearest_segment(sent, start, end, first, lex)
-        resolved = resolve_phrase(sent, start, end, "fa", index, context) if end > start else None
+        start, end = _fa_apposition(sent, (start, end), subject_end, lex)
+        start, end = _fa_nearest_segment(sent, (start, end), first, lex)
+        resolved = resolve_phrase(sent, start, end, reader) if end > start else None
         resolved = resolved or same_subject(found, context)  # وی افزود / در پایان گفت
         if resolved is None:
             continue
@@ -62,11 +64,11 @@ def persian_speech(sent: Sentence, index, context: Context, outlet_keys: frozens
                 content = (end, first)
         if content[1] - content[0] < MIN_CONTENT:
             continue
-        found.append(speech(resolved, content, (first, last), verb, context))
+        found.append(speech(resolved, context, content=content, cue=(first, last), verb=verb))
         if not participial:
             floor = max(last, content[1])
     if not found:
-        found.extend(_fa_according_to(sent, index, context, outlet_keys))
+        found.extend(_fa_according_to(sent, reader))
     return found
 
 
@@ -101,8 +103,9 @@ def _fa_clause_start(sent: Sentence, lex: Lexicon, context: Context) -> int:
     return i
 
 
-def _fa_nearest_segment(sent: Sentence, start: int, end: int, verb: int, lex: Lexicon):
+def _fa_nearest_segment(sent: Sentence, phrase: WordSpan, verb: int, lex: Lexicon) -> WordSpan:
     """اداره کل راه استان …، خلیل‌زاده اظهار داشت: the name just before the verb is the subject."""
+    start, end = phrase
     cut = max((j for j in range(end, verb) if re.search(r"[،,]", sent.gap(j))), default=None)
     if cut is None or verb - cut > 4 or verb <= cut:
         return start, end
@@ -111,8 +114,9 @@ def _fa_nearest_segment(sent: Sentence, start: int, end: int, verb: int, lex: Le
     return cut, verb
 
 
-def _fa_apposition(sent: Sentence, start: int, end: int, limit: int, lex: Lexicon):
+def _fa_apposition(sent: Sentence, phrase: WordSpan, limit: int, lex: Lexicon) -> WordSpan:
     """سخنگوی وزارت امور خارجه، مهدی کاظمی، …: a title, then the name between commas."""
+    start, end = phrase
     if end >= limit or not re.search(r"[،,]", sent.gap(end)):
         return start, end
     if not title_spans(sent.keys, start, end, lex):
@@ -125,8 +129,8 @@ def _fa_apposition(sent: Sentence, start: int, end: int, limit: int, lex: Lexico
     return start, end
 
 
-def _fa_according_to(sent: Sentence, index, context: Context, outlet_keys: frozenset[str]):
-    lex = LEXICONS["fa"]
+def _fa_according_to(sent: Sentence, reader: Reader) -> list[Speech]:
+    lex, context = reader.lex, reader.context
     keys = sent.keys
     matches = []
     for i in range(len(keys)):
@@ -157,7 +161,7 @@ def _fa_according_to(sent: Sentence, index, context: Context, outlet_keys: froze
     content = (k, len(keys)) if i <= 2 or all(m[0] <= 2 for m in matches[:1]) else (0, i)
     if content[1] - content[0] < MIN_CONTENT:
         return []
-    resolved = resolve_phrase(sent, j, k, "fa", index, context)
+    resolved = resolve_phrase(sent, j, k, reader)
     if resolved is None:
         return []
-    return [speech(resolved, content, (i, j), None, context)]
+    return [speech(resolved, context, content=content, cue=(i, j), verb=None)]

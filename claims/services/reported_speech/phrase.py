@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal, NamedTuple
 
 from claims.services import speech_lexicon as vocab
 from claims.services.speakers import SpeakerIndex
 from claims.services.speech_lexicon import LEXICONS, Lexicon, Verb
 from sources.text import token_spans
+
+WordSpan = tuple[int, int]  # word indices into a sentence, start inclusive, end exclusive
 
 ORGANISATION, PERSON = "organisation", "person"
 MIN_CONTENT = 3  # words
@@ -53,17 +57,34 @@ class Context:
         self.names[speaker] = self.names.pop(speaker, set()) | stems
 
 
+@dataclass(frozen=True)
+class Reader:
+    """One article being read: its language, the speakers registered before it (the alias
+    index), what it has said so far, and its outlet's name words (Persian datelines)."""
+
+    language: str
+    index: SpeakerIndex
+    context: Context
+    outlet: frozenset[str] = frozenset()
+
+    @property
+    def lex(self) -> Lexicon:
+        return LEXICONS[self.language]
+
+
 @dataclass
 class Sentence:
     body: str
     tokens: list[tuple[int, int, str]]
     start: int
     end: int
+    # Quotations in or across the sentence, as character offsets: what was said, not who said
+    # it (the structure finder passes only those longer than a name).
+    quotes: tuple[tuple[int, int], ...] = ()
+    keys: list[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.keys = [key for _, _, key in self.tokens]
-
-    quotes: tuple[tuple[int, int], ...] = ()  # quotations longer than a name, as offsets
 
     def quoted(self, i: int) -> bool:
         """Whether word i stands inside a quotation: what was said, not who said it."""
@@ -96,18 +117,38 @@ class Speech:
 
     speaker: FoundSpeaker | None
     role: str
-    content: tuple[int, int]
-    cue: tuple[int, int]
+    content: WordSpan
+    cue: WordSpan
     verb: Verb | None
     kind: str = "reported"
     chars: tuple[int, int] = (0, 0)  # the words said, as offsets into the article body
     cue_text: str = ""
 
 
-UNNAMED = object()  # a phrase naming an unnamed source: a statement with no speaker
+class VerbAt(NamedTuple):
+    first: int  # word indices of the verb's words, inclusive-exclusive
+    last: int
+    verb: Verb
 
 
-def speech(resolved, content, cue, verb, context: Context, kind: str = "reported") -> Speech:
+class _Unnamed(Enum):
+    SOURCE = "an unnamed source"
+
+
+UNNAMED = _Unnamed.SOURCE  # a phrase naming an unnamed source: a statement with no speaker
+# What a speaker phrase resolves to: the speaker with the role written beside it, or UNNAMED.
+Resolved = tuple[FoundSpeaker, str] | Literal[_Unnamed.SOURCE]
+
+
+def speech(
+    resolved: Resolved,
+    context: Context,
+    *,
+    content: WordSpan,
+    cue: WordSpan,
+    verb: Verb | None,
+    kind: str = "reported",
+) -> Speech:
     """The statement for a resolved speaker phrase; a named speaker becomes the last one."""
     speaker, role = (None, "") if resolved is UNNAMED else resolved
     if speaker is not None:
@@ -115,7 +156,7 @@ def speech(resolved, content, cue, verb, context: Context, kind: str = "reported
     return Speech(speaker, role, content, cue, verb, kind)
 
 
-def same_subject(found: list[Speech], context: Context):
+def same_subject(found: list[Speech], context: Context) -> tuple[FoundSpeaker, str] | None:
     """A verb with no subject of its own (وی افزود, وأضاف أن, … اور کہا کہ): the sentence's
     last speaker, else the article's; None when there is none yet."""
     if found and found[-1].speaker is not None:
@@ -126,19 +167,12 @@ def same_subject(found: list[Speech], context: Context):
 # --- the speaker phrase ----------------------------------------------------------------------
 
 
-def resolve_phrase(
-    sent: Sentence,
-    first: int,
-    last: int,
-    language: str,
-    index: SpeakerIndex,
-    context: Context,
-):
+def resolve_phrase(sent: Sentence, first: int, last: int, reader: Reader) -> Resolved | None:
     """Resolve the speaker phrase words[first:last] to (FoundSpeaker, role), UNNAMED or None.
 
     None means no speaker can be read from the phrase; the caller decides (dropped subject).
     """
-    lex = LEXICONS[language]
+    language, index, context, lex = reader.language, reader.index, reader.context, reader.lex
     keys = sent.keys
     while first < last and keys[first] in lex.lead:
         first += 1
@@ -156,7 +190,7 @@ def resolve_phrase(
             n, speaker_id = match
             speaker = FoundSpeaker(speaker_id, sent.text(i, i + n), PERSON)
             role = _role_text(sent, first, i, lex)
-            _learn(context, sent, i, i + n, speaker)
+            _learn(context, sent, (i, i + n), speaker)
             for key in keys[first:i]:
                 if key in lex.title_words:
                     context.by_title[key] = (speaker, role)
@@ -176,10 +210,10 @@ def resolve_phrase(
             return UNNAMED
         return (context.last, context.last_role) if context.last else UNNAMED
     # Documents issued by someone: "X کی رپورٹ", "گزارش X", "بيان X".
-    first, last = _strip_document(keys, first, last, lex, language)
+    first, last = _strip_document(keys, first, last, language)
     if last <= first:
         return None
-    role_end, name_start, name_end = _split_role(sent, first, last, lex, language)
+    role_end, name_start, name_end = _split_role(sent, first, last, reader)
     role = sent.text(first, role_end) if role_end > first else ""
     if name_start >= name_end:
         # A role with no name: the holder this article named before, else the office itself.
@@ -193,18 +227,18 @@ def resolve_phrase(
             None, _clean(name), ORGANISATION, office=bool(role_keys)
         )
         context.unknown.setdefault(" ".join(keys[first:last]), speaker)
-        _learn(context, sent, first, last, speaker)
+        _learn(context, sent, (first, last), speaker)
         for key in role_keys:
             context.by_title.setdefault(key, (speaker, role))
         return speaker, role
     name = _clean(sent.text(name_start, name_end))
     name_keys = [k for k in keys[name_start:name_end] if k not in lex.lead]
-    speaker = _known_in_article(name_keys, context, lex, index, name)
+    speaker = _known_in_article(name_keys, name, reader)
     if speaker is None:
         kind = ORGANISATION if any(k in lex.org_heads for k in name_keys) else PERSON
         speaker = FoundSpeaker(None, name, kind)
         context.unknown.setdefault(" ".join(name_keys), speaker)
-    _learn(context, sent, name_start, name_end, speaker)
+    _learn(context, sent, (name_start, name_end), speaker)
     for key in keys[first:role_end]:
         if key in lex.title_words:
             context.by_title[key] = (speaker, role)
@@ -234,7 +268,8 @@ def _is_unnamed(phrase: list[str], lex: Lexicon, language: str) -> bool:
     return language == "ar" and phrase[0] in vocab.AR_INDEFINITE_OFFICES
 
 
-def _strip_document(keys, first, last, lex: Lexicon, language: str) -> tuple[int, int]:
+def _strip_document(keys: list[str], first: int, last: int, language: str) -> WordSpan:
+    lex = LEXICONS[language]
     if language == "ur":
         # X کی رپورٹ / X کی دستاویز / X کے بیان: the speaker is X.
         if (
@@ -250,8 +285,9 @@ def _strip_document(keys, first, last, lex: Lexicon, language: str) -> tuple[int
     return first, last
 
 
-def _split_role(sent: Sentence, first: int, last: int, lex: Lexicon, language: str):
+def _split_role(sent: Sentence, first: int, last: int, reader: Reader) -> tuple[int, int, int]:
     """(end of the role, start of the name, end of the name) within words[first:last]."""
+    language, lex = reader.language, reader.lex
     keys = sent.keys
     if language == "ar":
         split = _ar_apposition(sent, first, last, lex)
@@ -322,7 +358,9 @@ def _split_role(sent: Sentence, first: int, last: int, lex: Lexicon, language: s
     return end, end, last
 
 
-def _ar_apposition(sent: Sentence, first: int, last: int, lex: Lexicon):
+def _ar_apposition(
+    sent: Sentence, first: int, last: int, lex: Lexicon
+) -> tuple[int, int, int] | None:
     """قال X، رئيس … / قال رئيس …، X: the comma separates the name from the title."""
     commas = [i for i in range(first + 1, last) if re.search(r"[،,]", sent.gap(i))]
     if not commas:
@@ -341,7 +379,7 @@ def _all_titles(words: list[str], lex: Lexicon) -> bool:
     return all(w in lex.title_words for w in words)
 
 
-def title_spans(keys, first, last, lex: Lexicon) -> list[tuple[int, int]]:
+def title_spans(keys: list[str], first: int, last: int, lex: Lexicon) -> list[WordSpan]:
     spans = []
     i = first
     while i < last:
@@ -355,8 +393,9 @@ def title_spans(keys, first, last, lex: Lexicon) -> list[tuple[int, int]]:
     return spans
 
 
-def _known_in_article(name_keys, context: Context, lex: Lexicon, index, name: str):
+def _known_in_article(name_keys: list[str], name: str, reader: Reader) -> FoundSpeaker | None:
     """A speaker this article already named with these words (بمراہ after جسپریت بمراہ)."""
+    context, lex, index = reader.context, reader.lex, reader.index
     joined = " ".join(name_keys)
     if joined in context.unknown:
         return context.unknown[joined]
@@ -372,7 +411,8 @@ def _known_in_article(name_keys, context: Context, lex: Lexicon, index, name: st
     return None
 
 
-def _learn(context: Context, sent: Sentence, first: int, last: int, speaker) -> None:
+def _learn(context: Context, sent: Sentence, words: WordSpan, speaker: FoundSpeaker) -> None:
+    first, last = words
     for key in sent.keys[first:last]:
         if len(key) >= 3:
             context.by_word.setdefault(key, speaker)
@@ -386,7 +426,8 @@ def _learn(context: Context, sent: Sentence, first: int, last: int, speaker) -> 
 # --- verbs -----------------------------------------------------------------------------------
 
 
-def verbs_in(sent: Sentence, lex: Lexicon) -> list[tuple[int, int, Verb]]:
+def verbs_in(sent: Sentence, lex: Lexicon) -> list[VerbAt]:
+    """The reporting verbs of the sentence outside its quotations, in order."""
     found = []
     keys = sent.keys
     i = 0
@@ -397,14 +438,14 @@ def verbs_in(sent: Sentence, lex: Lexicon) -> list[tuple[int, int, Verb]]:
         for verb in lex.verbs_by_first.get(keys[i], ()):
             n = len(verb.tokens)
             if tuple(keys[i : i + n]) == verb.tokens:
-                found.append((i, i + n, verb))
+                found.append(VerbAt(i, i + n, verb))
                 i += n - 1
                 break
         i += 1
     return found
 
 
-def content_after(sent: Sentence, start: int, lex: Lexicon, end: int | None = None):
+def content_after(sent: Sentence, start: int, lex: Lexicon, end: int | None = None) -> WordSpan:
     """The words said after `start`: past a complementiser or colon close behind, to `end`."""
     end = len(sent) if end is None else end
     reach = min(start + COMPLEMENTISER_REACH, end)

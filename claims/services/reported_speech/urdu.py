@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from claims.services import speech_lexicon as vocab
 from claims.services.reported_speech.phrase import (
@@ -13,16 +14,29 @@ from claims.services.reported_speech.phrase import (
     MIN_CONTENT,
     OPEN_QUOTE,
     UNNAMED,
-    Context,
+    Reader,
     Sentence,
     Speech,
+    VerbAt,
+    WordSpan,
     resolve_phrase,
     same_subject,
     speech,
     verbs_in,
 )
-from claims.services.speech_lexicon import LEXICONS, Lexicon
+from claims.services.speech_lexicon import Lexicon
 from sources.text import normalise
+
+
+class _Subject(NamedTuple):
+    """Where a verb's speaker phrase stands, and how the sentence marks it."""
+
+    start: int  # word indices of the phrase, inclusive-exclusive
+    end: int
+    # "ergative" (X نے), "genitive" (X کا کہنا), "agent" (X کی جانب سے), "document" (X میں
+    # کہا گیا), "initial" (a subject opening the sentence) or "passive" (no agent: empty)
+    how: str
+
 
 # --- Urdu: X نے … کہا کہ …, X کا کہنا ہے کہ …, X کے مطابق …, X کی جانب سے … کہا گیا کہ … --------
 
@@ -83,14 +97,15 @@ def _raw_length(raw: str, piece: str) -> int:
     return len(raw)
 
 
-def urdu_speech(sent: Sentence, index, context: Context) -> list[Speech]:
-    lex = LEXICONS["ur"]
-    _urdu_subjects_seen(sent, index, context)
+def urdu_speech(sent: Sentence, reader: Reader) -> list[Speech]:
+    lex, context = reader.lex, reader.context
+    _urdu_subjects_seen(sent, reader)
     keys = sent.keys
     found: list[Speech] = []
     floor = 0  # words before this belong to an earlier statement of the sentence
     verbs = verbs_in(sent, lex)
-    for number, (first, last, verb) in enumerate(verbs):
+    for number, at in enumerate(verbs):
+        first, last, verb = at
         if first < floor:
             continue
         after = keys[last] if last < len(keys) else ""
@@ -98,11 +113,10 @@ def urdu_speech(sent: Sentence, index, context: Context) -> list[Speech]:
             continue  # participle (کہتے ہوئے) or negated speech (تصدیق نہیں کی)
         if after in vocab.UR_NEGATION:
             continue
-        subject = _urdu_subject(sent, floor, first, last, verb, lex)
-        phrase = subject[:2] if subject else None
-        resolved = resolve_phrase(sent, *phrase, "ur", index, context) if phrase else None
+        subject = _urdu_subject(sent, floor, at, lex)
+        resolved = resolve_phrase(sent, subject.start, subject.end, reader) if subject else None
         if resolved is None:
-            if subject is not None and subject[2] == "passive":
+            if subject is not None and subject.how == "passive":
                 resolved = UNNAMED  # بتایا گیا کہ with no agent: unattributed
             elif found or first <= 2 or keys[first - 1] in vocab.UR_AND:
                 # … قرار دیا اور کہا کہ; مزید کہا کہ opening a sentence
@@ -110,32 +124,35 @@ def urdu_speech(sent: Sentence, index, context: Context) -> list[Speech]:
             if resolved is None:
                 continue
         next_verb = verbs[number + 1][0] if number + 1 < len(verbs) else None
-        content = _urdu_content(sent, subject, first, last, verb, lex, next_verb)
+        content = _urdu_content(sent, subject, at, next_verb)
         if content is None:
             continue
-        found.append(speech(resolved, content, (first, last), verb, context, verb.kind))
+        found.append(
+            speech(resolved, context, content=content, cue=(first, last), verb=verb, kind=verb.kind)
+        )
         floor = max(last, content[1] if content[0] >= last else last)
-    found.extend(_urdu_according_to(sent, index, context, found))
+    found.extend(_urdu_according_to(sent, reader, found))
     return found
 
 
-def _urdu_subject(sent: Sentence, floor, first, last, verb, lex):
-    """(phrase start, phrase end, how) of the speaker phrase for the verb at words[first:last]."""
+def _urdu_subject(sent: Sentence, floor: int, at: VerbAt, lex: Lexicon) -> _Subject | None:
+    """The speaker phrase of the verb at words[at.first:at.last], or None when it has none."""
+    first, last, verb = at
     keys = sent.keys
     nouns = vocab.UR_GENITIVE_SUBJECT
     if verb.tokens[0] in nouns or (verb.tokens[0] == "مزید" and verb.tokens[1] in nouns):
         marker = first - 1
         if marker >= 0 and keys[marker] in vocab.UR_GENITIVE:
-            return _phrase_before(sent, marker, floor, lex), marker, "genitive"
+            return _Subject(_phrase_before(sent, marker, floor, lex), marker, "genitive")
         return None
     passive = any(k in vocab.UR_PASSIVE for k in verb.tokens[1:]) or (
         last < len(keys) and keys[last] in vocab.UR_PASSIVE
     )
     for j in range(first - 1, floor - 1, -1):
         if _is_ergative(sent, j):
-            return _phrase_before(sent, j, floor, lex), j, "ergative"
+            return _Subject(_phrase_before(sent, j, floor, lex), j, "ergative")
         if _is_agent(keys, j):
-            return _phrase_before(sent, j - 1, floor, lex), j - 1, "agent"
+            return _Subject(_phrase_before(sent, j - 1, floor, lex), j - 1, "agent")
         if HARD_BREAK.search(sent.gap(j + 1)):
             break
     if passive:
@@ -147,15 +164,15 @@ def _urdu_subject(sent: Sentence, floor, first, last, verb, lex):
             start = _phrase_before(sent, j, floor, lex)
             # روس کی نئی جوہری ڈاکٹرائن میں کہا گیا: Russia's doctrine, so Russia speaks.
             genitive = next((k for k in range(start + 1, j) if keys[k] in vocab.UR_GENITIVE), None)
-            return start, (genitive if genitive is not None else j), "document"
-        return first, first, "passive"
+            return _Subject(start, genitive if genitive is not None else j, "document")
+        return _Subject(first, first, "passive")
     # No ergative: a sentence-initial subject (X کئی مرتبہ کہہ چکے ہیں کہ …).
     if verb.tokens[0] in vocab.UR_SAY_INITIAL and first - floor >= 2:
         j = floor
         while j < first and keys[j] not in lex.stop:
             j += 1
         if j > floor:
-            return floor, j, "initial"
+            return _Subject(floor, j, "initial")
     return None
 
 
@@ -169,17 +186,17 @@ def _is_ergative(sent: Sentence, j: int) -> bool:
     return sent.keys[j] == vocab.UR_ERGATIVE and not sent.raw(j).endswith(("ی", "ي"))
 
 
-def _urdu_subjects_seen(sent: Sentence, index, context: Context) -> None:
+def _urdu_subjects_seen(sent: Sentence, reader: Reader) -> None:
     """Any X نے of the sentence, speech or not, is who انہوں نے refers to next."""
-    lex = LEXICONS["ur"]
+    lex = reader.lex
     for j in range(1, len(sent)):
         if _is_ergative(sent, j) and not any(k in lex.verbs_by_first for k in sent.keys[j + 1 :]):
             start = _phrase_before(sent, j, 0, lex)
             if start != 0:
                 continue  # only the subject that opens the sentence
-            resolved = resolve_phrase(sent, start, j, "ur", index, context)
+            resolved = resolve_phrase(sent, start, j, reader)
             if resolved and resolved is not UNNAMED and resolved[0] is not None:
-                context.remember(*resolved)
+                reader.context.remember(*resolved)
 
 
 def _is_stop(sent: Sentence, j: int, lex: Lexicon) -> bool:
@@ -207,13 +224,17 @@ def _phrase_before(sent: Sentence, marker: int, floor: int, lex: Lexicon) -> int
     return j
 
 
-def _urdu_content(sent: Sentence, subject, first, last, verb, lex, next_verb=None):
+def _urdu_content(
+    sent: Sentence, subject: _Subject | None, at: VerbAt, next_verb: int | None
+) -> WordSpan | None:
+    """The words said for the verb at words[at.first:at.last]; None when too short."""
+    first, last, verb = at
     keys = sent.keys
     n = len(keys)
-    if verb.content == "before" and subject is not None and subject[2] == "ergative":
+    if verb.content == "before" and subject is not None and subject.how == "ergative":
         # X نے [Y قرار دیا] / [… کی طرف اشارہ کیا جو …]: the clause runs on past the verb
         # until "and said" (اور کہا کہ) or the sentence's end.
-        begin = subject[1] + 1
+        begin = subject.end + 1
         end = next_verb if next_verb is not None else n
         while end > last and keys[end - 1] in vocab.UR_AND:
             end -= 1
@@ -232,17 +253,17 @@ def _urdu_content(sent: Sentence, subject, first, last, verb, lex, next_verb=Non
     # The words said stand between the subject and the verb: X نے [Y] قرار دیا / کا اعلان کیا.
     if subject is None:
         return None
-    begin = subject[1] + 1 if subject[2] in {"ergative", "genitive", "document"} else subject[1]
-    if subject[2] == "agent":
-        begin = subject[1] + 3
+    begin = subject.end + 1 if subject.how in {"ergative", "genitive", "document"} else subject.end
+    if subject.how == "agent":
+        begin = subject.end + 3
     end = first
     while end > begin and keys[end - 1] in vocab.UR_AFTER_OBJECT:
         end -= 1
     return (begin, end) if end - begin >= MIN_CONTENT else None
 
 
-def _urdu_according_to(sent: Sentence, index, context: Context, already: list[Speech]):
-    lex = LEXICONS["ur"]
+def _urdu_according_to(sent: Sentence, reader: Reader, already: list[Speech]) -> list[Speech]:
+    lex = reader.lex
     keys = sent.keys
     found = []
     for phrase in lex.according_to:
@@ -261,12 +282,14 @@ def _urdu_according_to(sent: Sentence, index, context: Context, already: list[Sp
                 if _is_agent(keys, k):
                     start, stop = _phrase_before(sent, k - 1, 0, lex), k - 1
                     break
-            resolved = resolve_phrase(sent, start, stop, "ur", index, context)
+            resolved = resolve_phrase(sent, start, stop, reader)
             if resolved is None:
                 continue
             content = (i + n, len(keys))
             if content[1] - content[0] < MIN_CONTENT:
                 continue
-            found.append(speech(resolved, content, (i, i + n), None, context))
+            found.append(
+                speech(resolved, reader.context, content=content, cue=(i, i + n), verb=None)
+            )
             return found
     return found

@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Speaker, Statement
-from claims.services.extraction import SpeakerIndex, article_extract, statements_find
+from claims.services.extraction.finding import statements_find
+from claims.services.extraction.storing import article_extract
+from claims.services.speakers import SpeakerIndex
 from sources.models import Article
 from sources.text import normalise
 from tests.factories import ArticleFactory
@@ -26,7 +28,7 @@ def _found(body: str, language: str, index: SpeakerIndex):
 
 
 def test_the_seed_denial_is_mustafayevs_and_pezeshkians_words_are_his(seeded) -> None:
-    from claims.services.extraction import speaker_index
+    from claims.services.extraction.resolving import speaker_index
 
     article = Article.objects.get(url=SEED)
     found = statements_find(article.body, "ur", speaker_index())

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from claims.models import ClaimLink, Speaker, Stance, Statement, Suggestion
 from claims.selectors import articles_for_reextraction
-from claims.services.extraction import article_extract
+from claims.services.extraction.storing import article_extract
 from claims.services.reextraction import article_reextract
 from claims.services.speakers import speaker_alias_add
 from sources.models import Article

@@ -12,7 +12,8 @@ import pytest
 from django.conf import settings
 
 from claims.models import ArticleExtraction, Speaker, Statement, Suggestion
-from claims.services.extraction import article_extract, statements_find
+from claims.services.extraction.finding import statements_find
+from claims.services.extraction.storing import article_extract
 from claims.services.speakers import SpeakerIndex
 from sources.text import normalise
 from tests.factories import ArticleFactory
