@@ -8,12 +8,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
-from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
-from claims.models import Claim, ClaimLink, ExportRun, Speaker, Stance
+from claims.filters import ClaimFilter, StatementFilter
+from claims.http import csv_response
+from claims.models import Claim, ClaimLink, Speaker, Stance
 from claims.selectors import (
     InvalidFilters,
     claim_detail,
@@ -21,7 +21,6 @@ from claims.selectors import (
     claim_timeline,
     speaker_history,
     statement_list,
-    suggestion_list,
 )
 from claims.services import export
 from sources.search import search_query
@@ -157,58 +156,13 @@ def claims_report(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/claims.html", context)
 
 
-def csv_response(stream, *, kind: str) -> StreamingHttpResponse:
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="claimledger-{kind}-{stamp}.csv"'
-    return response
-
-
-def _export(request: HttpRequest, kind: str, rows, columns: list[str]) -> StreamingHttpResponse:
+@login_required
+def export_csv(request: HttpRequest, kind: str) -> HttpResponse:
+    """An Export CSV button: the `kind` export of the page's URL parameters."""
     try:
-        stream = export.csv_stream(
-            kind=kind, rows=rows, columns=columns, user=request.user, filters=dict(request.GET)
-        )
+        stream = export.export_csv(kind=kind, user=request.user, filters=request.GET)
     except export.ExportError as exc:
         raise PermissionDenied(str(exc)) from exc
+    except InvalidFilters as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     return csv_response(stream, kind=kind)
-
-
-@login_required
-def export_statements(request: HttpRequest) -> HttpResponse:
-    _require(request, *export.REQUIRED_PERMISSIONS[ExportRun.Kind.STATEMENTS])
-    # The export has every match in statement order; "best match" ranks only a window.
-    params = request.GET.copy()
-    params.pop("order", None)
-    filterset = StatementFilter(params)
-    try:
-        statements = statement_list(filters=filterset)
-    except InvalidFilters as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    data = filterset.form.cleaned_data
-    rows = export.statements_rows(
-        statements=statements, user=request.user, claim=data.get("claim"), stance=data.get("stance")
-    )
-    return _export(request, ExportRun.Kind.STATEMENTS, rows, export.STATEMENT_COLUMNS)
-
-
-@login_required
-def export_claims(request: HttpRequest) -> HttpResponse:
-    _require(request, *export.REQUIRED_PERMISSIONS[ExportRun.Kind.CLAIMS])
-    try:
-        claims = claim_list(filters=ClaimFilter(request.GET))
-    except InvalidFilters as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    rows = export.claims_rows(claims=claims)
-    return _export(request, ExportRun.Kind.CLAIMS, rows, export.CLAIM_COLUMNS)
-
-
-@login_required
-def export_suggestions(request: HttpRequest) -> HttpResponse:
-    _require(request, *export.REQUIRED_PERMISSIONS[ExportRun.Kind.SUGGESTIONS])
-    try:
-        suggestions = suggestion_list(filters=SuggestionFilter(request.GET))
-    except InvalidFilters as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    rows = export.suggestions_rows(suggestions=suggestions)
-    return _export(request, ExportRun.Kind.SUGGESTIONS, rows, export.SUGGESTION_COLUMNS)
