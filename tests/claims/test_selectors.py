@@ -143,3 +143,24 @@ def test_statements_extracted_from_an_ingested_article_are_searchable(seeded) ->
     found = list(statement_list(filters={"q": '"attack on iran"'}))
     assert [s.article_id for s in found] == [article.pk]
     assert list(statement_list(filters={"q": "baku talks"})) == found
+
+
+def test_claims_with_counts_counts_every_stance() -> None:
+    from claims.selectors import claims_with_counts
+
+    claim = ClaimFactory()
+    ClaimFactory()  # a claim without links counts zero, not NULL
+    for stance in [Stance.ASSERTS, Stance.QUESTIONS, Stance.QUESTIONS, Stance.MENTIONS]:
+        ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=stance)
+    counts = {
+        row.pk: (
+            row.statement_count,
+            row.asserts_count,
+            row.denies_count,
+            row.questions_count,
+            row.mentions_count,
+        )
+        for row in claims_with_counts()
+    }
+    assert counts.pop(claim.pk) == (4, 1, 0, 2, 1)
+    assert list(counts.values()) == [(0, 0, 0, 0, 0)]

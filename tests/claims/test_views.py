@@ -130,6 +130,24 @@ def test_the_claims_report_counts_stances(editor_client, seeded) -> None:
     assert "/export/claims.csv?status=&amp;q=territory" in response.content.decode()
 
 
+def test_the_claims_report_shows_all_four_stances(editor_client) -> None:
+    claim = ClaimFactory()
+    for stance, times in [
+        (Stance.ASSERTS, 1),
+        (Stance.DENIES, 2),
+        (Stance.QUESTIONS, 3),
+        (Stance.MENTIONS, 4),
+    ]:
+        for _ in range(times):
+            ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=stance)
+    page = editor_client.get(reverse("claims:claims")).content.decode()
+    headers = (
+        "<th>Statements</th><th>Asserts</th><th>Denies</th><th>Questions</th><th>Mentions</th>"
+    )
+    assert headers in page
+    assert "<td>10</td><td>1</td><td>2</td>\n    <td>3</td><td>4</td></tr>" in page
+
+
 def test_the_speaker_page_needs_link_permissions(client) -> None:
     client.force_login(viewer("view_statement", "view_speaker"))
     speaker = Speaker.objects.create(name="Nobody")
