@@ -9,6 +9,8 @@ app_name = "claims"
 
 urlpatterns = [
     path("search/", views.search, name="search"),
+    path("search/speakers.json", views.speaker_names, name="speaker_names"),
+    path("search/claims.json", views.claim_names, name="claim_names"),
     path("speakers/<int:pk>/", views.speaker_page, name="speaker"),
     path("claims/", views.claims_report, name="claims"),
     path("claims/<int:pk>/", views.claim_page, name="claim"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from claims.filters import ClaimFilter, StatementFilter
@@ -16,9 +16,11 @@ from claims.http import csv_response
 from claims.models import Claim, ClaimLink, Speaker, Stance
 from claims.selectors import (
     InvalidFilters,
+    claim_choices,
     claim_detail,
     claim_list,
     claim_timeline,
+    speaker_choices,
     speaker_history,
     statement_list,
 )
@@ -56,7 +58,7 @@ def _query_string(request: HttpRequest) -> str:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     _require(request, "claims.view_statement")
-    filterset = StatementFilter(request.GET)
+    filterset = StatementFilter(request.GET, request=request)
     context = {"filter": filterset, "query_string": _query_string(request)}
     try:
         statements = statement_list(filters=filterset)
@@ -89,6 +91,20 @@ def search(request: HttpRequest) -> HttpResponse:
         last_row=offset + len(rows),
     )
     return render(request, "claims/search.html", context)
+
+
+@login_required
+def speaker_names(request: HttpRequest) -> JsonResponse:
+    """The search form's speaker box: speakers named like `?q=`, as `{"results": [{id, label}]}`."""
+    _require(request, "claims.view_speaker")
+    return JsonResponse({"results": speaker_choices(text=request.GET.get("q", ""))})
+
+
+@login_required
+def claim_names(request: HttpRequest) -> JsonResponse:
+    """The search form's claim box: claims worded like `?q=`, as `{"results": [{id, label}]}`."""
+    _require(request, "claims.view_claim")
+    return JsonResponse({"results": claim_choices(text=request.GET.get("q", ""))})
 
 
 @login_required
