@@ -6,14 +6,14 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from claims.http import csv_response
 from claims.models import ExportRun, Statement, Suggestion
 from claims.services import export
-from claims.views import csv_response
 
 
-def _download(request: HttpRequest, kind: str, rows: QuerySet, columns: list[str]):
+def _download(request: HttpRequest, kind: str, selected: QuerySet) -> HttpResponse | None:
     try:
-        stream = export.csv_stream(kind=kind, rows=rows, columns=columns, user=request.user)
+        stream = export.export_csv(kind=kind, user=request.user, selected=selected)
     except export.ExportError as exc:
         messages.error(request, str(exc))
         return None
@@ -24,13 +24,11 @@ def _download(request: HttpRequest, kind: str, rows: QuerySet, columns: list[str
 def export_statements_csv(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Statement]
 ) -> HttpResponse | None:
-    rows = export.statements_rows(statements=queryset, user=request.user)
-    return _download(request, ExportRun.Kind.STATEMENTS, rows, export.STATEMENT_COLUMNS)
+    return _download(request, ExportRun.Kind.STATEMENTS, queryset)
 
 
 @admin.action(description="Export selected suggestions to CSV", permissions=["view"])
 def export_suggestions_csv(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Suggestion]
 ) -> HttpResponse | None:
-    rows = export.suggestions_rows(suggestions=queryset)
-    return _download(request, ExportRun.Kind.SUGGESTIONS, rows, export.SUGGESTION_COLUMNS)
+    return _download(request, ExportRun.Kind.SUGGESTIONS, queryset)

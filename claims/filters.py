@@ -5,6 +5,7 @@ Every filter is a URL parameter, so a search can be bookmarked, shared and expor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -23,10 +24,11 @@ from django.db.models import (
     Value,
 )
 from django.forms.utils import flatatt
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from claims.models import Claim, ClaimLink, Stance, Statement, Suggestion
+from claims.models import Claim, ClaimLink, Speaker, Stance, Statement, Suggestion
 from sources.models import Source
 from sources.search import TsQuery, search_query
 
@@ -62,6 +64,66 @@ class FastSelect(forms.Select):
         return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')
 
 
+# The names the search form shows for a chosen record, as its name boxes offer them
+# (claims.selectors.speaker_choices and claim_choices).
+def _speaker_label(pk: int) -> str | None:
+    return Speaker.objects.filter(pk=pk).values_list("name", flat=True).first()
+
+
+def _claim_label(pk: int) -> str | None:
+    return Claim.objects.filter(pk=pk).values_list("text", flat=True).first()
+
+
+class NameInput(forms.Widget):
+    """A record chosen by name: a text box that offers matching names as one types, and a
+    hidden input that carries the chosen record's id, so the URL keeps `speaker=12`.
+
+    static/claims/names.js fills the box's <datalist> from the JSON view `url_name` and sets
+    the id; without scripts the hidden input still sends the id the page was opened with.
+    """
+
+    def __init__(
+        self,
+        *,
+        url_name: str,
+        label: Callable[[int], str | None],
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(attrs)
+        self.url_name = url_name
+        self.label = label
+
+    def id_for_label(self, id_: str) -> str:
+        # The <label> names the box one types in, not the hidden id.
+        return f"{id_}_name" if id_ else id_
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        attrs = self.build_attrs(self.attrs, attrs)
+        id_ = attrs.get("id") or f"id_{name}"
+        chosen = "" if value in (None, "") else str(value)
+        # A value that is no id (a typo in the URL) is shown as it is, beside its error.
+        text = (self.label(int(chosen)) if chosen.isdigit() else None) or chosen
+        return format_html(
+            '<input type="hidden" name="{name}" id="{id}" value="{chosen}">'
+            '<input type="text" id="{box}" value="{text}" list="{box}_options" dir="auto" '
+            'autocomplete="off" data-names="{url}" data-id-input="{id}">'
+            '<datalist id="{box}_options"></datalist>',
+            name=name,
+            id=id_,
+            chosen=chosen,
+            box=self.id_for_label(id_),
+            text=text,
+            url=reverse(self.url_name),
+        )
+
+
+# The filters whose records are chosen by name, with the permission to look names up:
+# without it a user gets the plain id box.
+NAMED_FILTERS = {"speaker": "claims.view_speaker", "claim": "claims.view_claim"}
+
+
 class StatementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
@@ -69,8 +131,16 @@ class StatementFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"dir": "auto", "type": "search"}),
         help_text='All words must appear; "quoted words" as a phrase; -word excludes.',
     )
-    speaker = django_filters.NumberFilter(field_name="speaker_id", label="Speaker id")
-    claim = django_filters.NumberFilter(method="filter_link", label="Claim id")
+    speaker = django_filters.NumberFilter(
+        field_name="speaker_id",
+        label="Speaker",
+        widget=NameInput(url_name="claims:speaker_names", label=_speaker_label),
+    )
+    claim = django_filters.NumberFilter(
+        method="filter_link",
+        label="Claim",
+        widget=NameInput(url_name="claims:claim_names", label=_claim_label),
+    )
     stance = django_filters.ChoiceFilter(
         choices=Stance.choices, method="filter_link", label="Stance"
     )
@@ -116,6 +186,11 @@ class StatementFilter(django_filters.FilterSet):
             ("", "---------"),
             *((str(pk), name) for pk, name in Source.objects.values_list("id", "name")),
         ]
+        user = getattr(self.request, "user", None)
+        for name, permission in NAMED_FILTERS.items():
+            if user is not None and not user.has_perm(permission):
+                self.filters[name].extra["widget"] = forms.NumberInput
+                self.filters[name].label = f"{self.filters[name].label} id"
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         parsed = search_query(value)

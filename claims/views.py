@@ -8,20 +8,21 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
-from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
-from claims.models import Claim, ClaimLink, ExportRun, Speaker, Stance
+from claims.filters import ClaimFilter, StatementFilter
+from claims.http import csv_response
+from claims.models import Claim, ClaimLink, Speaker, Stance
 from claims.selectors import (
     InvalidFilters,
+    claim_choices,
     claim_detail,
     claim_list,
     claim_timeline,
+    speaker_choices,
     speaker_history,
     statement_list,
-    suggestion_list,
 )
 from claims.services import export
 from sources.search import search_query
@@ -57,7 +58,7 @@ def _query_string(request: HttpRequest) -> str:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     _require(request, "claims.view_statement")
-    filterset = StatementFilter(request.GET)
+    filterset = StatementFilter(request.GET, request=request)
     context = {"filter": filterset, "query_string": _query_string(request)}
     try:
         statements = statement_list(filters=filterset)
@@ -90,6 +91,20 @@ def search(request: HttpRequest) -> HttpResponse:
         last_row=offset + len(rows),
     )
     return render(request, "claims/search.html", context)
+
+
+@login_required
+def speaker_names(request: HttpRequest) -> JsonResponse:
+    """The search form's speaker box: speakers named like `?q=`, as `{"results": [{id, label}]}`."""
+    _require(request, "claims.view_speaker")
+    return JsonResponse({"results": speaker_choices(text=request.GET.get("q", ""))})
+
+
+@login_required
+def claim_names(request: HttpRequest) -> JsonResponse:
+    """The search form's claim box: claims worded like `?q=`, as `{"results": [{id, label}]}`."""
+    _require(request, "claims.view_claim")
+    return JsonResponse({"results": claim_choices(text=request.GET.get("q", ""))})
 
 
 @login_required
@@ -157,58 +172,13 @@ def claims_report(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/claims.html", context)
 
 
-def csv_response(stream, *, kind: str) -> StreamingHttpResponse:
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="claimledger-{kind}-{stamp}.csv"'
-    return response
-
-
-def _export(request: HttpRequest, kind: str, rows, columns: list[str]) -> StreamingHttpResponse:
+@login_required
+def export_csv(request: HttpRequest, kind: str) -> HttpResponse:
+    """An Export CSV button: the `kind` export of the page's URL parameters."""
     try:
-        stream = export.csv_stream(
-            kind=kind, rows=rows, columns=columns, user=request.user, filters=dict(request.GET)
-        )
+        stream = export.export_csv(kind=kind, user=request.user, filters=request.GET)
     except export.ExportError as exc:
         raise PermissionDenied(str(exc)) from exc
+    except InvalidFilters as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     return csv_response(stream, kind=kind)
-
-
-@login_required
-def export_statements(request: HttpRequest) -> HttpResponse:
-    _require(request, *export.REQUIRED_PERMISSIONS[ExportRun.Kind.STATEMENTS])
-    # The export has every match in statement order; "best match" ranks only a window.
-    params = request.GET.copy()
-    params.pop("order", None)
-    filterset = StatementFilter(params)
-    try:
-        statements = statement_list(filters=filterset)
-    except InvalidFilters as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    data = filterset.form.cleaned_data
-    rows = export.statements_rows(
-        statements=statements, user=request.user, claim=data.get("claim"), stance=data.get("stance")
-    )
-    return _export(request, ExportRun.Kind.STATEMENTS, rows, export.STATEMENT_COLUMNS)
-
-
-@login_required
-def export_claims(request: HttpRequest) -> HttpResponse:
-    _require(request, *export.REQUIRED_PERMISSIONS[ExportRun.Kind.CLAIMS])
-    try:
-        claims = claim_list(filters=ClaimFilter(request.GET))
-    except InvalidFilters as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    rows = export.claims_rows(claims=claims)
-    return _export(request, ExportRun.Kind.CLAIMS, rows, export.CLAIM_COLUMNS)
-
-
-@login_required
-def export_suggestions(request: HttpRequest) -> HttpResponse:
-    _require(request, *export.REQUIRED_PERMISSIONS[ExportRun.Kind.SUGGESTIONS])
-    try:
-        suggestions = suggestion_list(filters=SuggestionFilter(request.GET))
-    except InvalidFilters as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    rows = export.suggestions_rows(suggestions=suggestions)
-    return _export(request, ExportRun.Kind.SUGGESTIONS, rows, export.SUGGESTION_COLUMNS)

@@ -1,9 +1,12 @@
 """CSV exports of statements, claims and suggestions, streamed straight from PostgreSQL.
 
-The ORM builds the query (the same FilterSets as the pages), and PostgreSQL's own
-`COPY (query) TO STDOUT (FORMAT csv)` writes the rows: nothing is held in memory but one
-chunk, and Python never touches a row. Formula neutralisation happens in the query, so it
-is the same for every route (web, admin action, `manage.py export`).
+Every route (the Export CSV buttons, the admin's actions, `manage.py export`) calls
+`export_csv`, which checks the user's permissions, selects the rows (the same FilterSets and
+selectors as the pages, or the admin's selection) and records the run as an ExportRun.
+
+The ORM builds the query, and PostgreSQL's own `COPY (query) TO STDOUT (FORMAT csv)` writes
+the rows: nothing is held in memory but one chunk, and Python never touches a row. Formula
+neutralisation happens in the query, so it is the same for every route.
 
 Format: UTF-8 with a byte-order mark (so spreadsheet programs read Urdu as Unicode), one
 header row, fields quoted only when they hold a comma, a quote or a line break, rows ending
@@ -20,10 +23,12 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import CharField, F, Func, Q, QuerySet, Value
+from django.http import QueryDict
 from django.utils import timezone
 
-from claims.filters import link_condition
+from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter, link_condition
 from claims.models import Claim, ExportRun, Statement, Suggestion
+from claims.selectors import claim_list, statement_list, suggestion_list
 
 BOM = "\ufeff".encode()
 CHUNK_BYTES = 256 * 1024
@@ -76,6 +81,17 @@ SUGGESTION_COLUMNS = [
     "reviewed_at",
 ]
 
+COLUMNS = {
+    ExportRun.Kind.STATEMENTS: STATEMENT_COLUMNS,
+    ExportRun.Kind.CLAIMS: CLAIM_COLUMNS,
+    ExportRun.Kind.SUGGESTIONS: SUGGESTION_COLUMNS,
+}
+# The URL parameters each export accepts: those of the page it exports.
+FILTERSETS = {
+    ExportRun.Kind.STATEMENTS: StatementFilter,
+    ExportRun.Kind.CLAIMS: ClaimFilter,
+    ExportRun.Kind.SUGGESTIONS: SuggestionFilter,
+}
 # What a user must be allowed to view (Django model permissions) to export each kind.
 REQUIRED_PERMISSIONS = {
     ExportRun.Kind.STATEMENTS: ["claims.view_statement"],
@@ -120,10 +136,71 @@ def _cell(column: str) -> Neutralised:
     return Neutralised(F(column))
 
 
-def export_allowed(*, user: Any, kind: str) -> bool:
-    if user is None:  # the shell: whoever runs manage.py has the database already
-        return True
-    return user.is_active and user.has_perms(REQUIRED_PERMISSIONS[kind])
+def export_check(*, user: Any, kind: str) -> None:
+    """Raise ExportError unless `user` may export `kind`; None is the shell, which may."""
+    if user is None:  # whoever runs manage.py has the database already
+        return
+    if isinstance(user, AnonymousUser):
+        raise ExportError(f"{kind} export needs a signed-in user")
+    if not (user.is_active and user.has_perms(REQUIRED_PERMISSIONS[kind])):
+        raise ExportError(
+            f"user {user.get_username()!r} may not view {kind}, so cannot export them"
+        )
+
+
+def export_csv(
+    *,
+    kind: str,
+    user: Any,
+    filters: QueryDict | None = None,
+    selected: QuerySet | None = None,
+    on_row_count: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
+    """The CSV file of a `kind` export, streamed as `csv_stream` does.
+
+    The rows are those the page's URL parameters `filters` select (the Export CSV buttons,
+    `manage.py export`), or the admin's `selected` statements or suggestions. Raises
+    ExportError before reading anything if `user` may not export them, and
+    `claims.selectors.InvalidFilters` for filters that do not validate.
+    """
+    export_check(user=user, kind=kind)
+    filters = filters if filters is not None else QueryDict()
+    if selected is None:
+        rows = _matching_rows(kind=kind, filters=filters, user=user)
+    else:
+        rows = _selected_rows(kind=kind, selected=selected, user=user)
+    return csv_stream(
+        kind=kind,
+        rows=rows,
+        user=user,
+        filters=dict(filters.lists()),
+        on_row_count=on_row_count,
+    )
+
+
+def _matching_rows(*, kind: str, filters: QueryDict, user: Any) -> QuerySet:
+    if kind == ExportRun.Kind.STATEMENTS:
+        # The export has every match in statement order; "best match" ranks only a window.
+        params = filters.copy()
+        params.pop("order", None)
+        filterset = StatementFilter(params)
+        statements = statement_list(filters=filterset)
+        data = filterset.form.cleaned_data
+        return statements_rows(
+            statements=statements, user=user, claim=data.get("claim"), stance=data.get("stance")
+        )
+    if kind == ExportRun.Kind.CLAIMS:
+        return claims_rows(claims=claim_list(filters=filters))
+    return suggestions_rows(suggestions=suggestion_list(filters=filters))
+
+
+def _selected_rows(*, kind: str, selected: QuerySet, user: Any) -> QuerySet:
+    if kind == ExportRun.Kind.STATEMENTS:
+        return statements_rows(statements=selected, user=user)
+    if kind == ExportRun.Kind.SUGGESTIONS:
+        return suggestions_rows(suggestions=selected)
+    # The claims export reads the counts per stance that only `claim_list` annotates.
+    raise ExportError(f"{kind} are exported by their filters, not from a selection")
 
 
 def statements_rows(
@@ -230,28 +307,22 @@ def csv_stream(
     *,
     kind: str,
     rows: QuerySet,
-    columns: list[str],
     user: Any = None,
     filters: dict[str, Any] | None = None,
     on_row_count: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
-    """Yield the CSV file in chunks of about CHUNK_BYTES; record the run as an ExportRun.
+    """Yield the CSV file of `rows` in chunks of about CHUNK_BYTES; record the run.
 
-    Permissions are checked before the first byte; the run row says how it ended, including
-    a client that went away mid-download.
+    Permissions are checked before the first byte; the ExportRun row says how it ended,
+    including a client that went away mid-download.
     """
-    if isinstance(user, AnonymousUser):
-        raise ExportError(f"{kind} export needs a signed-in user")
-    if not export_allowed(user=user, kind=kind):
-        raise ExportError(
-            f"user {user.get_username()!r} may not view {kind}, so cannot export them"
-        )
+    export_check(user=user, kind=kind)
     sql, params = copy_sql(rows)
     return _stream(
         kind=kind,
         sql=sql,
         params=params,
-        header=header_line(columns),
+        header=header_line(COLUMNS[kind]),
         user=user,
         filters=filters or {},
         on_row_count=on_row_count,

@@ -143,3 +143,55 @@ def test_statements_extracted_from_an_ingested_article_are_searchable(seeded) ->
     found = list(statement_list(filters={"q": '"attack on iran"'}))
     assert [s.article_id for s in found] == [article.pk]
     assert list(statement_list(filters={"q": "baku talks"})) == found
+
+
+def test_claims_with_counts_counts_every_stance() -> None:
+    from claims.selectors import claims_with_counts
+
+    claim = ClaimFactory()
+    ClaimFactory()  # a claim without links counts zero, not NULL
+    for stance in [Stance.ASSERTS, Stance.QUESTIONS, Stance.QUESTIONS, Stance.MENTIONS]:
+        ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=stance)
+    counts = {
+        row.pk: (
+            row.statement_count,
+            row.asserts_count,
+            row.denies_count,
+            row.questions_count,
+            row.mentions_count,
+        )
+        for row in claims_with_counts()
+    }
+    assert counts.pop(claim.pk) == (4, 1, 0, 2, 1)
+    assert list(counts.values()) == [(0, 0, 0, 0, 0)]
+
+
+def test_a_claim_is_offered_by_name_whatever_the_spelling() -> None:
+    from claims.selectors import claim_choices
+
+    vocalised = ClaimFactory(text="قالَ الوزيـــر إن الاتفاق تم")  # a fatha and tatweel
+    urdu = ClaimFactory(text="آذربائیجان نے اجازت دی")
+    ClaimFactory(text="Something else entirely")
+    assert [c["id"] for c in claim_choices(text="الوزير")] == [vocalised.pk]
+    assert [c["id"] for c in claim_choices(text="آذربایجان")] == [urdu.pk]
+    assert [c["id"] for c in claim_choices(text="AZERBAIJAN  (")] == []
+    assert claim_choices(text="   ") == []
+
+
+def test_a_speaker_is_offered_by_name_or_alias_once() -> None:
+    from claims.selectors import speaker_choices
+
+    speaker = StatementFactory(speaker__name="Ilham Aliyev").speaker
+    speaker.aliases.create(name="Ilham Aliyev", language="en")
+    speaker.aliases.create(name="الہام علیف", language="ur")
+    assert speaker_choices(text="aliyev") == [{"id": speaker.pk, "label": "Ilham Aliyev"}]
+    assert speaker_choices(text="الهام عليف") == [{"id": speaker.pk, "label": "Ilham Aliyev"}]
+
+
+def test_a_long_name_query_is_cut_and_still_finds_the_claim() -> None:
+    from claims.selectors import NAME_QUERY_CHARS, claim_choices
+
+    text = "بدخواہ اسلامی ممالک کے درمیان اختلافات پیدا کرنے اور ایران اور آذربائیجان کے تعلقات"
+    claim = ClaimFactory(text=text)
+    assert len(text) > NAME_QUERY_CHARS
+    assert [c["id"] for c in claim_choices(text=text + " روکنے کی کوشش")] == [claim.pk]

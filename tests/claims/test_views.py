@@ -130,6 +130,24 @@ def test_the_claims_report_counts_stances(editor_client, seeded) -> None:
     assert "/export/claims.csv?status=&amp;q=territory" in response.content.decode()
 
 
+def test_the_claims_report_shows_all_four_stances(editor_client) -> None:
+    claim = ClaimFactory()
+    for stance, times in [
+        (Stance.ASSERTS, 1),
+        (Stance.DENIES, 2),
+        (Stance.QUESTIONS, 3),
+        (Stance.MENTIONS, 4),
+    ]:
+        for _ in range(times):
+            ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=stance)
+    page = editor_client.get(reverse("claims:claims")).content.decode()
+    headers = (
+        "<th>Statements</th><th>Asserts</th><th>Denies</th><th>Questions</th><th>Mentions</th>"
+    )
+    assert headers in page
+    assert "<td>10</td><td>1</td><td>2</td>\n    <td>3</td><td>4</td></tr>" in page
+
+
 def test_the_speaker_page_needs_link_permissions(client) -> None:
     client.force_login(viewer("view_statement", "view_speaker"))
     speaker = Speaker.objects.create(name="Nobody")
@@ -165,3 +183,58 @@ def test_every_role_can_search_and_export(client, member, seeded, role) -> None:
     assert page.status_code == 200 and "<mark>" in page.content.decode()
     export = client.get(reverse("claims:export_statements"), {"q": "آذربایجان"})
     assert b"".join(export.streaming_content).startswith(b"\xef\xbb\xbfstatement_id,")
+
+
+def test_the_name_lists_refuse_anonymous_visitors_and_users_who_may_not_view(client) -> None:
+    for url in [reverse("claims:speaker_names"), reverse("claims:claim_names")]:
+        response = client.get(url, {"q": "Shahin"})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    client.force_login(viewer("view_statement"))
+    assert client.get(reverse("claims:speaker_names"), {"q": "Shahin"}).status_code == 403
+    assert client.get(reverse("claims:claim_names"), {"q": "territory"}).status_code == 403
+
+
+def test_a_speaker_is_found_by_the_arabic_spelling_of_his_urdu_alias(editor_client, seeded):
+    # The seed's Urdu alias is شاہین مصطفیاف: heh goal and Persian yeh, here Arabic heh and yeh.
+    response = editor_client.get(reverse("claims:speaker_names"), {"q": "شاهين مصطفياف"})
+    speaker = Speaker.objects.get(name="Shahin Mustafayev")
+    assert response.json() == {"results": [{"id": speaker.pk, "label": "Shahin Mustafayev"}]}
+
+
+def test_a_claim_is_found_by_the_persian_spelling_of_its_urdu_variant(editor_client, seeded):
+    claim = Claim.objects.get(external_id="seed-azerbaijan-territory-attack-iran")
+    response = editor_client.get(reverse("claims:claim_names"), {"q": "آذربایجان نے ایران پر حملے"})
+    assert response.json() == {"results": [{"id": claim.pk, "label": claim.text}]}
+
+
+def test_a_name_list_offers_at_most_twenty_names(editor_client) -> None:
+    for number in range(25):
+        SpeakerFactory(name=f"Aliyev {number}")
+    results = editor_client.get(reverse("claims:speaker_names"), {"q": "aliyev"}).json()
+    assert len(results["results"]) == 20
+
+
+def test_the_search_form_shows_the_chosen_speaker_and_claim_by_name(editor_client) -> None:
+    speaker = SpeakerFactory(name="Shahin Mustafayev")
+    claim = ClaimFactory(text="Azerbaijan allowed its territory to be used")
+    page = editor_client.get(
+        reverse("claims:search"), {"speaker": speaker.pk, "claim": claim.pk}
+    ).content.decode()
+    assert f'<input type="hidden" name="speaker" id="id_speaker" value="{speaker.pk}">' in page
+    assert 'id="id_speaker_name" value="Shahin Mustafayev"' in page
+    assert f'<input type="hidden" name="claim" id="id_claim" value="{claim.pk}">' in page
+    assert 'id="id_claim_name" value="Azerbaijan allowed its territory to be used"' in page
+    assert '<label for="id_speaker_name">Speaker</label>' in page
+    assert f'data-names="{reverse("claims:speaker_names")}"' in page
+    assert "/static/claims/names.js" in page
+
+
+def test_a_user_who_may_not_view_claims_chooses_a_claim_by_its_id(client) -> None:
+    client.force_login(viewer("view_statement", "view_speaker"))
+    claim = ClaimFactory(text="Azerbaijan allowed its territory to be used")
+    page = client.get(reverse("claims:search"), {"claim": claim.pk}).content.decode()
+    assert f'<input type="number" name="claim" value="{claim.pk}"' in page
+    assert ">Claim id</label>" in page
+    assert "Azerbaijan allowed" not in page
+    assert 'id="id_speaker_name"' in page

@@ -12,16 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
 from claims.models import ExportRun
-from claims.selectors import InvalidFilters, claim_list, statement_list, suggestion_list
+from claims.selectors import InvalidFilters
 from claims.services import export
-
-FILTERSETS = {
-    ExportRun.Kind.STATEMENTS: StatementFilter,
-    ExportRun.Kind.CLAIMS: ClaimFilter,
-    ExportRun.Kind.SUGGESTIONS: SuggestionFilter,
-}
 
 
 class Command(BaseCommand):
@@ -42,10 +35,11 @@ class Command(BaseCommand):
             name, sep, value = item.partition("=")
             if not sep:
                 raise CommandError(f"filter {item!r} is not name=value")
-            if name not in FILTERSETS[kind].base_filters and not any(
-                name.startswith(f"{base}_") for base in FILTERSETS[kind].base_filters
+            known_filters = export.FILTERSETS[kind].base_filters
+            if name not in known_filters and not any(
+                name.startswith(f"{base}_") for base in known_filters
             ):
-                known = ", ".join(FILTERSETS[kind].base_filters)
+                known = ", ".join(known_filters)
                 raise CommandError(f"unknown filter {name!r} for {kind}; known: {known}")
             data.appendlist(name, value)
         user = None
@@ -56,14 +50,8 @@ class Command(BaseCommand):
             except get_user_model().DoesNotExist:
                 raise CommandError(f"no user {options['as_user']!r}") from None
         try:
-            rows, columns = self.rows(kind, data, user)
-            stream = export.csv_stream(
-                kind=kind,
-                rows=rows,
-                columns=columns,
-                user=user,
-                filters=dict(data.lists()),
-                on_row_count=counted.append,
+            stream = export.export_csv(
+                kind=kind, user=user, filters=data, on_row_count=counted.append
             )
         except (InvalidFilters, export.ExportError) as exc:
             raise CommandError(str(exc)) from exc
@@ -79,20 +67,3 @@ class Command(BaseCommand):
                 f"{counted[0]:,} rows, {size:,} bytes to {options['output']} "
                 f"in {time.monotonic() - started:.1f} s"
             )
-
-    def rows(self, kind: str, data: QueryDict, user):
-        if kind == ExportRun.Kind.STATEMENTS:
-            filterset = StatementFilter(data)
-            statements = statement_list(filters=filterset)
-            cleaned = filterset.form.cleaned_data
-            rows = export.statements_rows(
-                statements=statements,
-                user=user,
-                claim=cleaned.get("claim"),
-                stance=cleaned.get("stance"),
-            )
-            return rows, export.STATEMENT_COLUMNS
-        if kind == ExportRun.Kind.CLAIMS:
-            return export.claims_rows(claims=claim_list(filters=data)), export.CLAIM_COLUMNS
-        suggestions = suggestion_list(filters=data)
-        return export.suggestions_rows(suggestions=suggestions), export.SUGGESTION_COLUMNS

@@ -8,7 +8,9 @@ import types
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from claims.models import Claim, ClaimLink, ExportRun, Stance, Statement
 from claims.selectors import statement_list
@@ -16,6 +18,7 @@ from claims.services.export import (
     STATEMENT_COLUMNS,
     ExportError,
     csv_stream,
+    export_csv,
     statements_rows,
 )
 from tests.factories import (
@@ -39,13 +42,13 @@ def user_with(*codenames: str) -> User:
 
 
 def export_bytes(user=None, **filters) -> bytes:
-    rows = statements_rows(
-        statements=statement_list(filters=filters),
-        user=user,
-        claim=filters.get("claim"),
-        stance=filters.get("stance", ""),
-    )
-    return b"".join(csv_stream(kind="statements", rows=rows, columns=STATEMENT_COLUMNS, user=user))
+    stream = export_csv(kind="statements", user=user, filters=QueryDict(urlencode(filters)))
+    return b"".join(stream)
+
+
+def csv_rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
 
 
 def test_a_statement_export_is_byte_exact_with_urdu_commas_quotes_and_newlines() -> None:
@@ -163,7 +166,7 @@ def test_the_export_is_a_generator_that_reads_nothing_before_the_first_chunk(
     StatementFactory()
     rows = statements_rows(statements=statement_list(filters={}))
     with django_assert_num_queries(0):
-        stream = csv_stream(kind="statements", rows=rows, columns=STATEMENT_COLUMNS)
+        stream = csv_stream(kind="statements", rows=rows)
     assert isinstance(stream, types.GeneratorType)
     assert next(stream).startswith(BOM)
 
@@ -174,7 +177,6 @@ def test_a_download_abandoned_midway_is_recorded_as_failed() -> None:
     stream = csv_stream(
         kind="statements",
         rows=statements_rows(statements=statement_list(filters={})),
-        columns=STATEMENT_COLUMNS,
     )
     next(stream)
     stream.close()
@@ -184,8 +186,7 @@ def test_a_download_abandoned_midway_is_recorded_as_failed() -> None:
 
 
 def test_the_claims_report_exports_counts_per_stance(admin_client, seeded) -> None:
-    response = admin_client.get(reverse("claims:export_claims"), {"q": "territory"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = csv_rows(admin_client.get(reverse("claims:export_claims"), {"q": "territory"}))
     assert rows[0][:9] == [
         "claim_id",
         "external_id",
@@ -203,8 +204,7 @@ def test_the_claims_report_exports_counts_per_stance(admin_client, seeded) -> No
 
 def test_the_suggestions_export_has_its_documented_columns(admin_client) -> None:
     suggestion = SuggestionFactory(score=0.75)
-    response = admin_client.get(reverse("claims:export_suggestions"), {"status": "pending"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = csv_rows(admin_client.get(reverse("claims:export_suggestions"), {"status": "pending"}))
     assert rows[0][:12] == [
         "suggestion_id",
         "created_at",
@@ -228,13 +228,18 @@ def test_exporting_suggestions_needs_permission_to_view_them(client) -> None:
     assert client.get(reverse("claims:export_suggestions")).status_code == 403
 
 
-def test_the_export_command_writes_the_same_file_as_the_button(tmp_path, seeded) -> None:
+def test_the_export_command_writes_the_same_file_as_the_button(
+    tmp_path, seeded, admin_client
+) -> None:
     from django.core.management import call_command
 
     target = tmp_path / "out.csv"
     call_command("export", "statements", "q=آذربایجان", "stance=denies", "-o", str(target))
     data = target.read_bytes()
-    assert data == export_bytes(q="آذربایجان", stance="denies")
+    button = admin_client.get(
+        reverse("claims:export_statements"), {"q": "آذربایجان", "stance": "denies"}
+    )
+    assert data == b"".join(button.streaming_content)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][11] == "denies"
 
@@ -244,3 +249,16 @@ def test_the_export_command_names_an_unknown_filter() -> None:
 
     with pytest.raises(CommandError, match="unknown filter 'colour'"):
         call_command("export", "claims", "colour=red", "-o", "/dev/null")
+
+
+def test_a_relevance_order_still_exports_every_match(monkeypatch) -> None:
+    monkeypatch.setattr("claims.filters.RELEVANCE_WINDOW", 1)
+    StatementFactory(text="peace now")
+    StatementFactory(text="peace talks")
+    rows = list(csv.reader(io.StringIO(export_bytes(q="peace", order="relevance").decode())))
+    assert len(rows) == 3
+
+
+def test_claims_are_exported_by_their_filters_not_from_a_selection() -> None:
+    with pytest.raises(ExportError, match="claims are exported by their filters"):
+        export_csv(kind="claims", user=None, selected=Claim.objects.all())
