@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -56,43 +57,44 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(status=value)
 
 
-class ScoreBandFilter(admin.SimpleListFilter):
+class BandFilter(admin.SimpleListFilter):
+    """A filter whose choices are bands of one column: value -> (label, condition)."""
+
+    def bands(self) -> dict[str, tuple[str, Q]]:
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _) in self.bands().items()]
+
+    def queryset(self, request, queryset):
+        bands = self.bands()
+        return queryset.filter(bands[self.value()][1]) if self.value() in bands else queryset
+
+
+class ScoreBandFilter(BandFilter):
     title = "score"
     parameter_name = "score_band"
-    BANDS = {"high": (0.75, None), "medium": (0.5, 0.75), "low": (None, 0.5)}
 
-    def lookups(self, request, model_admin):
-        return [("high", "0.75 and above"), ("medium", "0.50 – 0.75"), ("low", "below 0.50")]
-
-    def queryset(self, request, queryset):
-        if self.value() not in self.BANDS:
-            return queryset
-        low, high = self.BANDS[self.value()]
-        if low is not None:
-            queryset = queryset.filter(score__gte=low)
-        if high is not None:
-            queryset = queryset.filter(score__lt=high)
-        return queryset
+    def bands(self) -> dict[str, tuple[str, Q]]:
+        return {
+            "high": ("0.75 and above", Q(score__gte=0.75)),
+            "medium": ("0.50 – 0.75", Q(score__gte=0.5, score__lt=0.75)),
+            "low": ("below 0.50", Q(score__lt=0.5)),
+        }
 
 
-class AgeFilter(admin.SimpleListFilter):
+class AgeFilter(BandFilter):
     title = "age"
     parameter_name = "age"
-    AGES = {"day": (None, 1), "week": (1, 7), "older": (7, None)}
 
-    def lookups(self, request, model_admin):
-        return [("day", "Last 24 hours"), ("week", "1–7 days"), ("older", "Older than a week")]
-
-    def queryset(self, request, queryset):
-        if self.value() not in self.AGES:
-            return queryset
-        newest, oldest = self.AGES[self.value()]
+    def bands(self) -> dict[str, tuple[str, Q]]:
         now = timezone.now()
-        if newest is not None:
-            queryset = queryset.filter(created_at__lte=now - timedelta(days=newest))
-        if oldest is not None:
-            queryset = queryset.filter(created_at__gt=now - timedelta(days=oldest))
-        return queryset
+        day_ago, week_ago = now - timedelta(days=1), now - timedelta(days=7)
+        return {
+            "day": ("Last 24 hours", Q(created_at__gt=day_ago)),
+            "week": ("1–7 days", Q(created_at__lte=day_ago, created_at__gt=week_ago)),
+            "older": ("Older than a week", Q(created_at__lte=week_ago)),
+        }
 
 
 class SuggestionAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
