@@ -1,4 +1,4 @@
-"""Template helpers for the search pages: highlighted snippets of text in any script."""
+"""Template helpers: matched words in <mark>, in any script."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from sources.search import highlight_spans
 register = template.Library()
 
 SNIPPET_CHARS = 320
+
+# {{ text|marked:spans }}: the review page's matched words.
+register.filter("marked", marked)
 
 
 @register.filter

@@ -6,11 +6,25 @@ import datetime
 
 import pytest
 
-from claims.models import ClaimLink, Stance, Statement
-from claims.selectors import InvalidFilters, speaker_history, statement_list
-from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, StatementFactory
+from claims.models import ClaimLink, ClaimVariant, Stance, Statement, Suggestion
+from claims.selectors import (
+    InvalidFilters,
+    speaker_history,
+    statement_list,
+    suggestion_review,
+)
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    ClaimLinkFactory,
+    SourceFactory,
+    StatementFactory,
+    SuggestionFactory,
+)
 
 pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
 
 
 def texts(queryset) -> list[str]:
@@ -143,3 +157,63 @@ def test_statements_extracted_from_an_ingested_article_are_searchable(seeded) ->
     found = list(statement_list(filters={"q": '"attack on iran"'}))
     assert [s.article_id for s in found] == [article.pk]
     assert list(statement_list(filters={"q": "baku talks"})) == found
+
+
+def _words(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [text[start:end] for start, end in spans]
+
+
+def test_a_review_shows_the_statement_in_its_paragraph_with_the_words_it_shares() -> None:
+    article = ArticleFactory(
+        body="Earlier news.\nThe minister said the bridge will close in spring.\nOther news."
+    )
+    text = "the bridge will close in spring"
+    start = article.body.index(text)
+    statement = StatementFactory(article=article, text=text, start=start, end=start + len(text))
+    claim = ClaimFactory(text="Bridge closes in spring")
+    variant = ClaimVariant.objects.create(claim=claim, language="en", text="Spring bridge closure")
+    older, newer = ClaimLinkFactory.create_batch(2, claim=claim)
+    ClaimLink.objects.filter(pk=older.pk).update(confirmed_at=newer.confirmed_at - HOUR)
+    suggestion = SuggestionFactory(statement=statement, claim=claim, evidence={})
+
+    review = suggestion_review(suggestion_id=suggestion.pk)
+
+    assert (review.suggestion, review.statement, review.claim) == (suggestion, statement, claim)
+    assert (review.before, review.after) == ("The minister said ", ".")
+    # No spans from the matcher: the words the statement shares with the claim or a variant.
+    assert _words(text, review.statement_spans) == ["bridge", "in", "spring"]
+    assert _words(claim.text, review.claim_spans) == ["Bridge", "in", "spring"]
+    assert review.variants == [(variant, [(0, 6), (7, 13)])]
+    assert review.recent_links == [newer, older]
+    assert review.reporting_verb is None and review.evidence_rows == []
+
+
+def test_a_review_marks_the_matchers_spans_and_explains_its_evidence() -> None:
+    statement = StatementFactory(text="he denied the border was closed")
+    claim = ClaimFactory(text="The border was closed")
+    suggestion = SuggestionFactory(
+        statement=statement,
+        claim=claim,
+        evidence={
+            "matched": [{"word": "border", "start": 14, "end": 20}],
+            "stance_cues": [{"kind": "reporting verb", "words": "denied", "stance": "denies"}],
+            "entities": ["a named place"],
+        },
+    )
+
+    review = suggestion_review(suggestion_id=suggestion.pk)
+
+    assert _words(statement.text, review.statement_spans) == ["border"]
+    assert _words(claim.text, review.claim_spans) == ["border"]
+    assert review.reporting_verb == {"words": "denied", "stance": "denies"}
+    assert review.evidence_rows == [
+        ("Matched words", "border", ""),
+        ("Entity evidence", "", "a named place"),
+        ("Reporting verb", "denied", "→ denies"),
+    ]
+    assert review.recent_links == []
+
+
+def test_a_review_of_an_unknown_suggestion_raises() -> None:
+    with pytest.raises(Suggestion.DoesNotExist):
+        suggestion_review(suggestion_id=404)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.template import Context, Template
+
 from claims.templatetags.claims_extras import SNIPPET_CHARS, highlight
 from sources.search import search_query
 
@@ -32,3 +34,9 @@ def test_a_match_cut_by_the_end_of_the_snippet_is_not_marked() -> None:
 
 def test_no_terms_leave_the_text_escaped() -> None:
     assert highlight("a < b", None) == "a &lt; b"
+
+
+def test_the_marked_filter_marks_the_given_spans() -> None:
+    page = Template("{% load claims_extras %}{{ text|marked:spans }}")
+    html = page.render(Context({"text": "a <b> c", "spans": [(2, 5), (4, 9)]}))
+    assert html == "a <mark>&lt;b&gt;</mark> c"  # the overlapping, overlong span is skipped
