@@ -4,10 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims.admin_columns import PairColumns
@@ -21,13 +22,13 @@ from claims.models import (
     ExportRun,
     Speaker,
     SpeakerAlias,
-    Stance,
     Statement,
     Suggestion,
     Topic,
 )
 from claims.paginators import EstimatedCountPaginator
 from claims.review_admin import SuggestionAdmin
+from claims.selectors import claim_links_in_time_order, claims_with_counts
 from claims.services.claims import claim_save, claim_variant_save
 from claims.services.speakers import SpeakerError, speaker_confirm, speaker_merge
 from sources.bidi import BidiAdminMixin, bidi
@@ -298,15 +299,11 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     inlines = [ClaimVariantInline, ClaimLinkInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
-        # Confirmed links per stance, for the list's at-a-glance columns.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                asserts_count=Count("links", filter=Q(links__stance=Stance.ASSERTS)),
-                denies_count=Count("links", filter=Q(links__stance=Stance.DENIES)),
-            )
-        )
+        # Linked statements per stance for the list's columns, counted as the claims report
+        # counts them; ModelAdmin.get_queryset's only other step is the admin's ordering.
+        claims = claims_with_counts()
+        ordering = self.get_ordering(request)
+        return claims.order_by(*ordering) if ordering else claims
 
     def save_model(self, request: HttpRequest, obj: Claim, form, change: bool) -> None:
         # Through the service: a new claim is searched for in recent statements.
@@ -327,46 +324,16 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     def _history(self, obj: Claim) -> list[ClaimLink]:
         # One query for both the chart and the timeline of the change page.
         if getattr(obj, "_history_links", None) is None:
-            obj._history_links = sorted(
-                ClaimLink.objects.filter(claim=obj).select_related(
-                    "statement__speaker", "statement__article__source"
-                ),
-                key=lambda link: (_said(link), link.pk),
-            )
+            obj._history_links = list(claim_links_in_time_order(claim=obj))
         return obj._history_links
 
     @admin.display(description="Statements per week")
-    def weekly_chart(self, obj: Claim) -> str:
-        return weekly_stance_chart([(_said(link), link.stance) for link in self._history(obj)])
+    def weekly_chart(self, obj: Claim) -> SafeString:
+        return weekly_stance_chart([(link.said, link.stance) for link in self._history(obj)])
 
     @admin.display(description="Every linked statement, in time order")
-    def timeline(self, obj: Claim) -> str:
-        links = self._history(obj)
-        if not links:
-            return "No statement is linked to this claim yet."
-        rows = format_html_join(
-            "",
-            '<tr class="stance-{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-            "<td><strong>{}</strong></td><td>{}</td></tr>",
-            (
-                (
-                    link.stance,
-                    _said(link),
-                    link.statement.speaker.name,
-                    link.statement.article.source.name,
-                    link.statement.language,
-                    link.get_stance_display(),
-                    bidi(link.statement.text, limit=160, lang=link.statement.language),
-                )
-                for link in links
-            ),
-        )
-        return format_html(
-            '<table class="claim-timeline"><thead><tr><th>Said</th><th>Speaker</th>'
-            "<th>Outlet</th><th>Language</th><th>Stance</th><th>Statement</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            rows,
-        )
+    def timeline(self, obj: Claim) -> SafeString:
+        return render_to_string("admin/claims/claim/timeline.html", {"links": self._history(obj)})
 
     @admin.display(description="Asserts", ordering="asserts_count")
     def asserts_count(self, obj: Claim) -> int:
@@ -375,16 +342,6 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="Denies", ordering="denies_count")
     def denies_count(self, obj: Claim) -> int:
         return obj.denies_count
-
-
-def _said(link: ClaimLink):
-    """When the statement was made, or as close as the record knows."""
-    statement = link.statement
-    if statement.said_on:
-        return statement.said_on
-    if statement.article.published_at:
-        return statement.article.published_at.date()
-    return statement.created_at.date()
 
 
 @admin.register(ClaimVariant)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
 from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
 from claims.highlight import keys_of_spans, spans_of_keys
@@ -288,3 +288,22 @@ def _evidence_rows(evidence: dict) -> list[tuple[str, str, str]]:
             )
         )
     return rows
+
+
+def claim_links_in_time_order(*, claim: Claim) -> QuerySet[ClaimLink]:
+    """Every link of the claim in time order, each with `said`: when its statement was made.
+
+    An undated statement counts from its article's publication, else from when it was stored
+    (dates in UTC, as the database keeps them).
+    """
+    said = Coalesce(
+        "statement__said_on",
+        TruncDate("statement__article__published_at", tzinfo=UTC),
+        TruncDate("statement__created_at", tzinfo=UTC),
+    )
+    return (
+        ClaimLink.objects.filter(claim=claim)
+        .select_related("statement__speaker", "statement__article__source")
+        .annotate(said=said)
+        .order_by("said", "pk")
+    )

@@ -1,4 +1,4 @@
-"""Template helpers: matched words in <mark>, in any script."""
+"""Template helpers: matched words in <mark> and direction-isolated text, in any script."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from claims.highlight import marked
+from sources.bidi import bidi
 from sources.search import highlight_spans
 
 register = template.Library()
@@ -15,6 +16,8 @@ SNIPPET_CHARS = 320
 
 # {{ text|marked:spans }}: the review page's matched words.
 register.filter("marked", marked)
+# {% bidi text limit=160 lang=language %}: the admin's right-to-left-safe excerpts.
+register.simple_tag(bidi, name="bidi")
 
 
 @register.filter

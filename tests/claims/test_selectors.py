@@ -9,6 +9,7 @@ import pytest
 from claims.models import ClaimLink, ClaimVariant, Stance, Statement, Suggestion
 from claims.selectors import (
     InvalidFilters,
+    claim_links_in_time_order,
     speaker_history,
     statement_list,
     suggestion_review,
@@ -217,3 +218,24 @@ def test_a_review_marks_the_matchers_spans_and_explains_its_evidence() -> None:
 def test_a_review_of_an_unknown_suggestion_raises() -> None:
     with pytest.raises(Suggestion.DoesNotExist):
         suggestion_review(suggestion_id=404)
+
+
+def test_a_claims_links_in_time_order_date_undated_statements_by_article_then_storage() -> None:
+    claim = ClaimFactory()
+    stored = ClaimLinkFactory(claim=claim, statement__said_on=None)
+    published = ClaimLinkFactory(
+        claim=claim,
+        statement__said_on=None,
+        statement__article__published_at=datetime.datetime(2025, 6, 1, 23, 30, tzinfo=datetime.UTC),
+    )
+    said = ClaimLinkFactory(claim=claim, statement__said_on=datetime.date(2025, 6, 2))
+    ClaimLinkFactory()  # another claim's
+
+    links = list(claim_links_in_time_order(claim=claim))
+
+    assert links == [published, said, stored]
+    assert [link.said for link in links] == [
+        datetime.date(2025, 6, 1),
+        datetime.date(2025, 6, 2),
+        stored.statement.created_at.astimezone(datetime.UTC).date(),
+    ]

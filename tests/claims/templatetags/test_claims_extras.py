@@ -40,3 +40,9 @@ def test_the_marked_filter_marks_the_given_spans() -> None:
     page = Template("{% load claims_extras %}{{ text|marked:spans }}")
     html = page.render(Context({"text": "a <b> c", "spans": [(2, 5), (4, 9)]}))
     assert html == "a <mark>&lt;b&gt;</mark> c"  # the overlapping, overlong span is skipped
+
+
+def test_the_bidi_tag_isolates_and_shortens_a_text() -> None:
+    page = Template("{% load claims_extras %}{% bidi text limit=5 lang='ur' %}")
+    html = page.render(Context({"text": "سرحدوں <اور>"}))
+    assert html == '<span dir="auto" lang="ur">سرحد…</span>'
