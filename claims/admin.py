@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims.admin_columns import PairColumns
+from claims.admin_columns import PairColumns, text_column
 from claims.admin_export import export_statements_csv
 from claims.charts import weekly_stance_chart
 from claims.filters import LANGUAGE_CHOICES
@@ -31,6 +31,7 @@ from claims.review_admin import SuggestionAdmin
 from claims.selectors import claim_links_in_time_order, claims_with_counts
 from claims.services.claims import claim_save, claim_variant_save
 from claims.services.speakers import SpeakerError, speaker_confirm, speaker_merge
+from sources.admin import count_column
 from sources.bidi import BidiAdminMixin, bidi
 from sources.models import Source
 from sources.search import TsQuery, search_query
@@ -62,6 +63,8 @@ class SpeakerAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     inlines = [SpeakerAliasInline]
     actions = ["confirm_selected", "merge_selected"]
 
+    statement_count = count_column("statement_count", "Statements")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
         # statement_count for the list column; aliases prefetched for alias_names.
         return (
@@ -83,10 +86,6 @@ class SpeakerAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="Aliases")
     def alias_names(self, obj: Speaker) -> str:
         return bidi(" · ".join(alias.name for alias in obj.aliases.all()), limit=100)
-
-    @admin.display(description="Statements", ordering="statement_count")
-    def statement_count(self, obj: Speaker) -> int:
-        return obj.statement_count
 
     @admin.action(description="Confirm selected speakers", permissions=["change"])
     def confirm_selected(self, request: HttpRequest, queryset: QuerySet[Speaker]) -> None:
@@ -142,9 +141,7 @@ class SpeakerAliasAdmin(BidiAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "key", "speaker__name"]
     autocomplete_fields = ["speaker"]
 
-    @admin.display(description="Alias", ordering="name")
-    def alias(self, obj: SpeakerAlias) -> str:
-        return bidi(obj.name, lang=obj.language)
+    alias = text_column("name", "Alias")
 
 
 class ClaimLinkInline(BidiAdminMixin, admin.TabularInline):
@@ -225,6 +222,8 @@ class StatementAdmin(BidiAdminMixin, admin.ModelAdmin):
     actions = [export_statements_csv]
     inlines = [ClaimLinkInline]
 
+    excerpt = text_column("text", "Statement")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Statement]:
         return super().get_queryset(request).defer("search_document")
 
@@ -233,10 +232,6 @@ class StatementAdmin(BidiAdminMixin, admin.ModelAdmin):
         if not parsed:
             return queryset, False
         return queryset.filter(search_document=TsQuery(parsed.tsquery)), False
-
-    @admin.display(description="Statement", ordering="text")
-    def excerpt(self, obj: Statement) -> str:
-        return bidi(obj.text, lang=obj.language)
 
     @admin.display(description="Role then", ordering="speaker_role")
     def speaker_role_text(self, obj: Statement) -> str:
@@ -263,12 +258,10 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "claim_count"]
     search_fields = ["name"]
 
+    claim_count = count_column("claim_count", "Claims")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
-
-    @admin.display(description="Claims", ordering="claim_count")
-    def claim_count(self, obj: Topic) -> int:
-        return obj.claim_count
 
 
 @admin.register(Claim)
@@ -298,6 +291,10 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     ]
     inlines = [ClaimVariantInline, ClaimLinkInline]
 
+    claim_text = text_column("text", "Claim")
+    asserts_count = count_column("asserts_count", "Asserts")
+    denies_count = count_column("denies_count", "Denies")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         # Linked statements per stance for the list's columns, counted as the claims report
         # counts them; ModelAdmin.get_queryset's only other step is the admin's ordering.
@@ -317,10 +314,6 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
         for variant in formset.deleted_objects:
             variant.delete()
 
-    @admin.display(description="Claim", ordering="text")
-    def claim_text(self, obj: Claim) -> str:
-        return bidi(obj.text, lang=obj.language)
-
     def _history(self, obj: Claim) -> list[ClaimLink]:
         # One query for both the chart and the timeline of the change page.
         if getattr(obj, "_history_links", None) is None:
@@ -335,14 +328,6 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     def timeline(self, obj: Claim) -> SafeString:
         return render_to_string("admin/claims/claim/timeline.html", {"links": self._history(obj)})
 
-    @admin.display(description="Asserts", ordering="asserts_count")
-    def asserts_count(self, obj: Claim) -> int:
-        return obj.asserts_count
-
-    @admin.display(description="Denies", ordering="denies_count")
-    def denies_count(self, obj: Claim) -> int:
-        return obj.denies_count
-
 
 @admin.register(ClaimVariant)
 class ClaimVariantAdmin(BidiAdminMixin, SimpleHistoryAdmin):
@@ -352,12 +337,10 @@ class ClaimVariantAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     search_fields = ["text", "claim__text"]
     raw_id_fields = ["claim"]
 
+    variant = text_column("text", "Variant")
+
     def save_model(self, request: HttpRequest, obj: ClaimVariant, form, change: bool) -> None:
         claim_variant_save(variant=obj)
-
-    @admin.display(description="Variant", ordering="text")
-    def variant(self, obj: ClaimVariant) -> str:
-        return bidi(obj.text, lang=obj.language)
 
 
 @admin.register(ClaimLink)

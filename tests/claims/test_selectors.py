@@ -9,11 +9,13 @@ import pytest
 from claims.models import ClaimLink, ClaimVariant, Stance, Statement, Suggestion
 from claims.selectors import (
     InvalidFilters,
+    articles_with_statement_counts,
     claim_links_in_time_order,
     speaker_history,
     statement_list,
     suggestion_review,
 )
+from sources.models import Article
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -239,3 +241,13 @@ def test_a_claims_links_in_time_order_date_undated_statements_by_article_then_st
         datetime.date(2025, 6, 2),
         stored.statement.created_at.astimezone(datetime.UTC).date(),
     ]
+
+
+def test_articles_come_with_their_statement_counts() -> None:
+    two = StatementFactory().article
+    StatementFactory(article=two, text="another", start=0, end=7)
+    none = ArticleFactory()
+    counted = articles_with_statement_counts(
+        articles=Article.objects.filter(pk__in=[two.pk, none.pk])
+    )
+    assert {a.pk: a.statement_count for a in counted} == {two.pk: 2, none.pk: 0}
