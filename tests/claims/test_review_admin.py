@@ -256,3 +256,8 @@ def test_the_queue_filters_by_age(admin_client) -> None:
     assert _shown(admin_client, age="day") == {new.pk}
     assert _shown(admin_client, age="week") == {days.pk}
     assert _shown(admin_client, age="older") == {weeks.pk}
+
+
+def test_an_unknown_suggestion_is_not_found(admin_client) -> None:
+    assert admin_client.get(_review(404)).status_code == 404
+    assert admin_client.post(_review(404), {"decision": "skip"}).status_code == 404
