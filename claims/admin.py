@@ -4,13 +4,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims.admin_columns import PairColumns
+from claims.admin_columns import PairColumns, text_column
 from claims.admin_export import export_statements_csv
 from claims.charts import weekly_stance_chart
 from claims.filters import LANGUAGE_CHOICES
@@ -21,15 +22,16 @@ from claims.models import (
     ExportRun,
     Speaker,
     SpeakerAlias,
-    Stance,
     Statement,
     Suggestion,
     Topic,
 )
 from claims.paginators import EstimatedCountPaginator
 from claims.review_admin import SuggestionAdmin
+from claims.selectors import claim_links_in_time_order, claims_with_counts
 from claims.services.claims import claim_save, claim_variant_save
 from claims.services.speakers import SpeakerError, speaker_confirm, speaker_merge
+from sources.admin import count_column
 from sources.bidi import BidiAdminMixin, bidi
 from sources.models import Source
 from sources.search import TsQuery, search_query
@@ -61,6 +63,8 @@ class SpeakerAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     inlines = [SpeakerAliasInline]
     actions = ["confirm_selected", "merge_selected"]
 
+    statement_count = count_column("statement_count", "Statements")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
         # statement_count for the list column; aliases prefetched for alias_names.
         return (
@@ -82,10 +86,6 @@ class SpeakerAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="Aliases")
     def alias_names(self, obj: Speaker) -> str:
         return bidi(" · ".join(alias.name for alias in obj.aliases.all()), limit=100)
-
-    @admin.display(description="Statements", ordering="statement_count")
-    def statement_count(self, obj: Speaker) -> int:
-        return obj.statement_count
 
     @admin.action(description="Confirm selected speakers", permissions=["change"])
     def confirm_selected(self, request: HttpRequest, queryset: QuerySet[Speaker]) -> None:
@@ -141,9 +141,7 @@ class SpeakerAliasAdmin(BidiAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "key", "speaker__name"]
     autocomplete_fields = ["speaker"]
 
-    @admin.display(description="Alias", ordering="name")
-    def alias(self, obj: SpeakerAlias) -> str:
-        return bidi(obj.name, lang=obj.language)
+    alias = text_column("name", "Alias")
 
 
 class ClaimLinkInline(BidiAdminMixin, admin.TabularInline):
@@ -224,6 +222,8 @@ class StatementAdmin(BidiAdminMixin, admin.ModelAdmin):
     actions = [export_statements_csv]
     inlines = [ClaimLinkInline]
 
+    excerpt = text_column("text", "Statement")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Statement]:
         return super().get_queryset(request).defer("search_document")
 
@@ -232,10 +232,6 @@ class StatementAdmin(BidiAdminMixin, admin.ModelAdmin):
         if not parsed:
             return queryset, False
         return queryset.filter(search_document=TsQuery(parsed.tsquery)), False
-
-    @admin.display(description="Statement", ordering="text")
-    def excerpt(self, obj: Statement) -> str:
-        return bidi(obj.text, lang=obj.language)
 
     @admin.display(description="Role then", ordering="speaker_role")
     def speaker_role_text(self, obj: Statement) -> str:
@@ -262,12 +258,10 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "claim_count"]
     search_fields = ["name"]
 
+    claim_count = count_column("claim_count", "Claims")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
-
-    @admin.display(description="Claims", ordering="claim_count")
-    def claim_count(self, obj: Topic) -> int:
-        return obj.claim_count
 
 
 @admin.register(Claim)
@@ -297,16 +291,16 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     ]
     inlines = [ClaimVariantInline, ClaimLinkInline]
 
+    claim_text = text_column("text", "Claim")
+    asserts_count = count_column("asserts_count", "Asserts")
+    denies_count = count_column("denies_count", "Denies")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
-        # Confirmed links per stance, for the list's at-a-glance columns.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                asserts_count=Count("links", filter=Q(links__stance=Stance.ASSERTS)),
-                denies_count=Count("links", filter=Q(links__stance=Stance.DENIES)),
-            )
-        )
+        # Linked statements per stance for the list's columns, counted as the claims report
+        # counts them; ModelAdmin.get_queryset's only other step is the admin's ordering.
+        claims = claims_with_counts()
+        ordering = self.get_ordering(request)
+        return claims.order_by(*ordering) if ordering else claims
 
     def save_model(self, request: HttpRequest, obj: Claim, form, change: bool) -> None:
         # Through the service: a new claim is searched for in recent statements.
@@ -320,71 +314,19 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
         for variant in formset.deleted_objects:
             variant.delete()
 
-    @admin.display(description="Claim", ordering="text")
-    def claim_text(self, obj: Claim) -> str:
-        return bidi(obj.text, lang=obj.language)
-
     def _history(self, obj: Claim) -> list[ClaimLink]:
         # One query for both the chart and the timeline of the change page.
         if getattr(obj, "_history_links", None) is None:
-            obj._history_links = sorted(
-                ClaimLink.objects.filter(claim=obj).select_related(
-                    "statement__speaker", "statement__article__source"
-                ),
-                key=lambda link: (_said(link), link.pk),
-            )
+            obj._history_links = list(claim_links_in_time_order(claim=obj))
         return obj._history_links
 
     @admin.display(description="Statements per week")
-    def weekly_chart(self, obj: Claim) -> str:
-        return weekly_stance_chart([(_said(link), link.stance) for link in self._history(obj)])
+    def weekly_chart(self, obj: Claim) -> SafeString:
+        return weekly_stance_chart([(link.said, link.stance) for link in self._history(obj)])
 
     @admin.display(description="Every linked statement, in time order")
-    def timeline(self, obj: Claim) -> str:
-        links = self._history(obj)
-        if not links:
-            return "No statement is linked to this claim yet."
-        rows = format_html_join(
-            "",
-            '<tr class="stance-{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-            "<td><strong>{}</strong></td><td>{}</td></tr>",
-            (
-                (
-                    link.stance,
-                    _said(link),
-                    link.statement.speaker.name,
-                    link.statement.article.source.name,
-                    link.statement.language,
-                    link.get_stance_display(),
-                    bidi(link.statement.text, limit=160, lang=link.statement.language),
-                )
-                for link in links
-            ),
-        )
-        return format_html(
-            '<table class="claim-timeline"><thead><tr><th>Said</th><th>Speaker</th>'
-            "<th>Outlet</th><th>Language</th><th>Stance</th><th>Statement</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            rows,
-        )
-
-    @admin.display(description="Asserts", ordering="asserts_count")
-    def asserts_count(self, obj: Claim) -> int:
-        return obj.asserts_count
-
-    @admin.display(description="Denies", ordering="denies_count")
-    def denies_count(self, obj: Claim) -> int:
-        return obj.denies_count
-
-
-def _said(link: ClaimLink):
-    """When the statement was made, or as close as the record knows."""
-    statement = link.statement
-    if statement.said_on:
-        return statement.said_on
-    if statement.article.published_at:
-        return statement.article.published_at.date()
-    return statement.created_at.date()
+    def timeline(self, obj: Claim) -> SafeString:
+        return render_to_string("admin/claims/claim/timeline.html", {"links": self._history(obj)})
 
 
 @admin.register(ClaimVariant)
@@ -395,12 +337,10 @@ class ClaimVariantAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     search_fields = ["text", "claim__text"]
     raw_id_fields = ["claim"]
 
+    variant = text_column("text", "Variant")
+
     def save_model(self, request: HttpRequest, obj: ClaimVariant, form, change: bool) -> None:
         claim_variant_save(variant=obj)
-
-    @admin.display(description="Variant", ordering="text")
-    def variant(self, obj: ClaimVariant) -> str:
-        return bidi(obj.text, lang=obj.language)
 
 
 @admin.register(ClaimLink)

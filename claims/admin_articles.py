@@ -6,17 +6,17 @@ its place (claims/admin.py imports this module last).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from claims.models import ArticleExtraction, Statement
-from claims.selectors import articles_for_reextraction
+from claims.selectors import articles_for_reextraction, articles_with_statement_counts
 from claims.services.queueing import articles_reextract_queue
-from sources.admin import ArticleAdmin
+from sources.admin import ArticleAdmin, count_column
 from sources.models import Article
 
 EXTRACTION_FIELDS = [
@@ -29,17 +29,15 @@ EXTRACTION_FIELDS = [
 ]
 
 
-def _statement_count() -> Coalesce:
-    # A subquery per article row rather than a JOIN and GROUP BY: a page of 100 articles
-    # counts those articles' statements (statement_unique_span's index), not every one first.
-    counted = (
-        Statement.objects.filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted), 0)
+def _extraction_figure(name: str, description: str) -> Callable[[ArticleAdmin, Article], object]:
+    """A read-only field: `name` of the article's extraction record, "—" before the first."""
+
+    @admin.display(description=description)
+    def field(model_admin: ArticleAdmin, obj: Article) -> object:
+        record = getattr(obj, "extraction", None)  # None until the article is extracted
+        return getattr(record, name) if record else "—"
+
+    return field
 
 
 class ArticleWithStatementsAdmin(ArticleAdmin):
@@ -48,17 +46,22 @@ class ArticleWithStatementsAdmin(ArticleAdmin):
     fieldsets = [*ArticleAdmin.fieldsets, ("Statement extraction", {"fields": EXTRACTION_FIELDS})]
     actions = ["reextract_statements"]
 
+    statement_count = count_column("statement_count", "Statements")
+    extraction_statements = _extraction_figure("statements", "Found by the last extraction")
+    extraction_unattributed = _extraction_figure(
+        "unattributed", "Unattributed (unnamed sources, not stored)"
+    )
+    extraction_new_speakers = _extraction_figure("new_speakers", "New speakers")
+    extraction_runs = _extraction_figure("runs", "Extraction runs")
+    extracted_at = _extraction_figure("extracted_at", "Last extracted")
+
     def get_fieldsets(self, request: HttpRequest, obj: Article | None = None):
         fieldsets = super().get_fieldsets(request, obj)
         return fieldsets if obj is not None else fieldsets[:-1]  # nothing extracted yet
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         # statement_count: statements stored for each article, for the column and its sorting.
-        return super().get_queryset(request).annotate(statement_count=_statement_count())
-
-    @admin.display(description="Statements", ordering="statement_count")
-    def statement_count(self, obj: Article) -> int:
-        return obj.statement_count
+        return articles_with_statement_counts(articles=super().get_queryset(request))
 
     @admin.display(description="Statements")
     def statement_list_link(self, obj: Article) -> str:
@@ -69,34 +72,6 @@ class ArticleWithStatementsAdmin(ArticleAdmin):
             obj.pk,
             obj.statement_count,
         )
-
-    def _extraction(self, obj: Article) -> ArticleExtraction | None:
-        return getattr(obj, "extraction", None)  # None until the article is extracted
-
-    @admin.display(description="Found by the last extraction")
-    def extraction_statements(self, obj: Article) -> int | str:
-        record = self._extraction(obj)
-        return record.statements if record else "—"
-
-    @admin.display(description="Unattributed (unnamed sources, not stored)")
-    def extraction_unattributed(self, obj: Article) -> int | str:
-        record = self._extraction(obj)
-        return record.unattributed if record else "—"
-
-    @admin.display(description="New speakers")
-    def extraction_new_speakers(self, obj: Article) -> int | str:
-        record = self._extraction(obj)
-        return record.new_speakers if record else "—"
-
-    @admin.display(description="Extraction runs")
-    def extraction_runs(self, obj: Article) -> int | str:
-        record = self._extraction(obj)
-        return record.runs if record else "—"
-
-    @admin.display(description="Last extracted")
-    def extracted_at(self, obj: Article):
-        record = self._extraction(obj)
-        return record.extracted_at if record else "—"
 
     def has_reextract_permission(self, request: HttpRequest) -> bool:
         # Re-extraction rewrites and removes statements: the same right as editing them.

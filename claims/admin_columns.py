@@ -1,11 +1,26 @@
-"""List columns shared by the admins of statement–claim pairs (links and suggestions)."""
+"""List columns shared by the claims admins: texts in their own direction, and the columns of
+statement–claim pairs (links and suggestions). Count columns are sources.admin.count_column."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin
+from django.db.models import Model
+from django.utils.safestring import SafeString
 
 from claims.models import ClaimLink, Suggestion
 from sources.bidi import bidi
+
+
+def text_column(field: str, description: str) -> Callable[[admin.ModelAdmin, Model], SafeString]:
+    """A list column for the row's `field`, in the row's language and direction, sortable."""
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin: admin.ModelAdmin, obj: Model) -> SafeString:
+        return bidi(getattr(obj, field), lang=obj.language)
+
+    return column
 
 
 class PairColumns:

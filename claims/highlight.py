@@ -21,15 +21,18 @@ def keys_of_spans(text: str, spans: Iterable[tuple[int, int]]) -> set[str]:
     }
 
 
-def marked(text: str, spans: Iterable[tuple[int, int]]) -> SafeString:
-    """`text` escaped, with each span wrapped in <mark>."""
-    parts, cursor = [], 0
-    for start, end in sorted(set(spans)):
-        if start < cursor or end > len(text):
-            continue  # overlapping or stale spans are skipped, never mangled
-        parts.append(escape(text[cursor:start]))
-        parts.append(f"<mark>{escape(text[start:end])}</mark>")
-        cursor = end
-    parts.append(escape(text[cursor:]))
+def marked(
+    text: str, spans: Iterable[tuple[int, int]], *, start: int = 0, end: int | None = None
+) -> SafeString:
+    """`text[start:end]` escaped, with each span inside it wrapped in <mark>."""
+    end = len(text) if end is None else end
+    parts, cursor = [], start
+    for span_start, span_end in sorted(set(spans)):
+        if span_start < cursor or span_end > end:
+            continue  # overlapping, stale or outside the window: skipped, never mangled
+        parts.append(escape(text[cursor:span_start]))
+        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    parts.append(escape(text[cursor:end]))
     # Safe: every piece of text was escaped above.
     return mark_safe("".join(parts))

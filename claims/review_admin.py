@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,8 +20,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims.admin_columns import PairColumns
 from claims.admin_export import export_suggestions_csv
-from claims.highlight import keys_of_spans, marked
-from claims.models import ClaimLink, Stance, Suggestion
+from claims.models import Stance, Suggestion
+from claims.selectors import suggestion_review
 from claims.services.review import (
     ReviewError,
     next_pending,
@@ -30,9 +31,6 @@ from claims.services.review import (
     suggestions_reject,
 )
 from sources.bidi import BidiAdminMixin
-from sources.search import highlight_spans
-
-RECENT_CONFIRMED = 5
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -57,43 +55,44 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(status=value)
 
 
-class ScoreBandFilter(admin.SimpleListFilter):
+class BandFilter(admin.SimpleListFilter):
+    """A filter whose choices are bands of one column: value -> (label, condition)."""
+
+    def bands(self) -> dict[str, tuple[str, Q]]:
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _) in self.bands().items()]
+
+    def queryset(self, request, queryset):
+        bands = self.bands()
+        return queryset.filter(bands[self.value()][1]) if self.value() in bands else queryset
+
+
+class ScoreBandFilter(BandFilter):
     title = "score"
     parameter_name = "score_band"
-    BANDS = {"high": (0.75, None), "medium": (0.5, 0.75), "low": (None, 0.5)}
 
-    def lookups(self, request, model_admin):
-        return [("high", "0.75 and above"), ("medium", "0.50 – 0.75"), ("low", "below 0.50")]
-
-    def queryset(self, request, queryset):
-        if self.value() not in self.BANDS:
-            return queryset
-        low, high = self.BANDS[self.value()]
-        if low is not None:
-            queryset = queryset.filter(score__gte=low)
-        if high is not None:
-            queryset = queryset.filter(score__lt=high)
-        return queryset
+    def bands(self) -> dict[str, tuple[str, Q]]:
+        return {
+            "high": ("0.75 and above", Q(score__gte=0.75)),
+            "medium": ("0.50 – 0.75", Q(score__gte=0.5, score__lt=0.75)),
+            "low": ("below 0.50", Q(score__lt=0.5)),
+        }
 
 
-class AgeFilter(admin.SimpleListFilter):
+class AgeFilter(BandFilter):
     title = "age"
     parameter_name = "age"
-    AGES = {"day": (None, 1), "week": (1, 7), "older": (7, None)}
 
-    def lookups(self, request, model_admin):
-        return [("day", "Last 24 hours"), ("week", "1–7 days"), ("older", "Older than a week")]
-
-    def queryset(self, request, queryset):
-        if self.value() not in self.AGES:
-            return queryset
-        newest, oldest = self.AGES[self.value()]
+    def bands(self) -> dict[str, tuple[str, Q]]:
         now = timezone.now()
-        if newest is not None:
-            queryset = queryset.filter(created_at__lte=now - timedelta(days=newest))
-        if oldest is not None:
-            queryset = queryset.filter(created_at__gt=now - timedelta(days=oldest))
-        return queryset
+        day_ago, week_ago = now - timedelta(days=1), now - timedelta(days=7)
+        return {
+            "day": ("Last 24 hours", Q(created_at__gt=day_ago)),
+            "week": ("1–7 days", Q(created_at__lte=day_ago, created_at__gt=week_ago)),
+            "older": ("Older than a week", Q(created_at__lte=week_ago)),
+        }
 
 
 class SuggestionAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
@@ -175,19 +174,25 @@ class SuggestionAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
     def review_view(self, request: HttpRequest, suggestion_id: int) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        suggestion = get_object_or_404(
-            Suggestion.objects.select_related(
-                "statement__speaker", "statement__article__source", "claim", "reviewed_by"
-            ),
-            pk=suggestion_id,
-        )
         if request.method == "POST":
-            return self._decide(request, suggestion)
-        return TemplateResponse(
-            request,
-            "admin/claims/suggestion/review.html",
-            {**self.admin_site.each_context(request), **self._review_context(request, suggestion)},
-        )
+            return self._decide(request, get_object_or_404(Suggestion, pk=suggestion_id))
+        try:
+            review = suggestion_review(suggestion_id=suggestion_id)
+        except Suggestion.DoesNotExist:
+            raise Http404(f"No suggestion #{suggestion_id}.") from None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Review suggestion",
+            "opts": self.model._meta,
+            "review": review,
+            "suggestion": review.suggestion,
+            "statement": review.statement,
+            "claim": review.claim,
+            "stances": Stance.choices,
+            "can_review": self.has_review_permission(request)
+            and review.suggestion.status == Suggestion.Status.PENDING,
+        }
+        return TemplateResponse(request, "admin/claims/suggestion/review.html", context)
 
     def _decide(self, request: HttpRequest, suggestion: Suggestion) -> HttpResponse:
         decision = request.POST.get("decision")
@@ -220,99 +225,3 @@ class SuggestionAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
         if following is None:
             return HttpResponseRedirect(reverse("admin:claims_suggestion_changelist"))
         return HttpResponseRedirect(reverse("admin:claims_suggestion_review", args=[following.pk]))
-
-    def _review_context(self, request: HttpRequest, suggestion: Suggestion) -> dict:
-        statement, claim = suggestion.statement, suggestion.claim
-        body = statement.article.body
-        # The paragraph that holds the statement: article context, not just the quote.
-        para_start = body.rfind("\n", 0, statement.start) + 1
-        para_end = body.find("\n", statement.end)
-        para_end = len(body) if para_end == -1 else para_end
-        evidence = suggestion.evidence or {}
-        statement_spans = [
-            (m["start"], m["end"]) for m in evidence.get("matched", []) if "start" in m
-        ]
-        variant_rows = list(claim.variants.all())
-        if not statement_spans:
-            # No spans from the matcher: the words statement and claim share.
-            claim_keys = {
-                k
-                for text in [claim.text, *(v.text for v in variant_rows)]
-                for k in keys_of_spans(text, [(0, len(text))])
-            }
-            statement_spans = highlight_spans(statement.text, claim_keys)
-        keys = keys_of_spans(statement.text, statement_spans)
-        paragraph = (
-            marked(body[para_start : statement.start], [])
-            + format_html(
-                '<span class="statement">{}</span>', marked(statement.text, statement_spans)
-            )
-            + marked(body[statement.end : para_end], [])
-        )
-        variants = [(v, marked(v.text, highlight_spans(v.text, keys))) for v in variant_rows]
-        recent = (
-            ClaimLink.objects.filter(claim=claim)
-            .select_related("statement__speaker", "statement__article__source")
-            .order_by("-confirmed_at")[:RECENT_CONFIRMED]
-        )
-        return {
-            "title": "Review suggestion",
-            "opts": self.model._meta,
-            "suggestion": suggestion,
-            "statement": statement,
-            "claim": claim,
-            "paragraph": paragraph,
-            "claim_marked": marked(claim.text, highlight_spans(claim.text, keys)),
-            "variants": variants,
-            "recent_links": recent,
-            "stances": Stance.choices,
-            "reporting_verb": _reporting_verb(evidence),
-            "evidence_rows": _evidence_rows(evidence),
-            "can_review": self.has_review_permission(request)
-            and suggestion.status == Suggestion.Status.PENDING,
-        }
-
-
-def _stance_label(value: str) -> str:
-    return Stance(value).label.lower() if value in Stance.values else value
-
-
-def _reporting_verb(evidence: dict) -> dict | None:
-    """The reporting verb that decided the suggested stance, if one did."""
-    for cue in evidence.get("stance_cues", []):
-        if cue.get("kind") == "reporting verb":
-            return {"words": cue.get("words", ""), "stance": _stance_label(cue.get("stance", ""))}
-    return None
-
-
-def _evidence_rows(evidence: dict) -> list[tuple[str, str, str]]:
-    """Why the matcher proposed the pair: (label, words as written, note) per line."""
-    rows = []
-    if evidence.get("matched"):
-        rows.append(
-            ("Matched words", " · ".join(m.get("word", "") for m in evidence["matched"]), "")
-        )
-    for why in evidence.get("entities", []):
-        rows.append(("Entity evidence", "", why))
-    for cue in evidence.get("stance_cues", []):
-        if cue.get("kind") == "reporting verb":
-            rows.append(
-                (
-                    "Reporting verb",
-                    cue.get("words", ""),
-                    f"→ {_stance_label(cue.get('stance', ''))}",
-                )
-            )
-        else:
-            rows.append((f"Stance cue ({cue.get('kind', '')})", cue.get("words", ""), ""))
-    phrasing = evidence.get("phrasing")
-    if phrasing:
-        rows.append(
-            (
-                "Phrasing",
-                "",
-                f"{phrasing.get('kind', '')} ({phrasing.get('language', '')}) · "
-                f"BM25 {evidence.get('bm25', '')} · coverage {evidence.get('coverage', '')}",
-            )
-        )
-    return rows

@@ -6,15 +6,17 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
 from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
+from claims.highlight import keys_of_spans
 from claims.models import Claim, ClaimLink, ClaimVariant, Speaker, Stance, Statement, Suggestion
 from sources.models import Article
+from sources.search import highlight_spans
 from sources.text import normalise
 
 # Re-extraction runs on processed articles and on failed ones (a fixed rule may now succeed);
@@ -268,3 +270,154 @@ def claim_choices(*, text: str, limit: int = NAME_CHOICES_LIMIT) -> list[dict[st
         .values_list("pk", "text")[:limit]
     )
     return [{"id": pk, "label": claim_text} for pk, claim_text in claims]
+
+
+# The review page lists this many of the claim's latest confirmed statements.
+RECENT_CONFIRMED = 5
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SuggestionReview:
+    """What an analyst reads to decide a suggestion; matched words as spans of each text."""
+
+    suggestion: Suggestion
+    before: str  # the statement's paragraph up to the statement,
+    after: str  # and from its end to the paragraph's end
+    statement_spans: list[Span]
+    claim_spans: list[Span]
+    variants: list[tuple[ClaimVariant, list[Span]]]
+    recent_links: list[ClaimLink]
+    reporting_verb: dict[str, str] | None  # words and stance of the verb that set the stance
+    evidence_rows: list[tuple[str, str, str]]  # why the matcher proposed the pair
+
+    @property
+    def statement(self) -> Statement:
+        return self.suggestion.statement
+
+    @property
+    def claim(self) -> Claim:
+        return self.suggestion.claim
+
+
+def suggestion_review(*, suggestion_id: int) -> SuggestionReview:
+    """The suggestion with its statement in context and the words statement and claim share.
+
+    Raises Suggestion.DoesNotExist for an unknown id.
+    """
+    suggestion = Suggestion.objects.select_related(
+        "statement__speaker", "statement__article__source", "claim", "reviewed_by"
+    ).get(pk=suggestion_id)
+    statement, claim = suggestion.statement, suggestion.claim
+    body = statement.article.body
+    # The paragraph that holds the statement: article context, not just the quote.
+    para_start = body.rfind("\n", 0, statement.start) + 1
+    para_end = body.find("\n", statement.end)
+    para_end = len(body) if para_end == -1 else para_end
+    evidence = suggestion.evidence or {}
+    statement_spans = [(m["start"], m["end"]) for m in evidence.get("matched", []) if "start" in m]
+    variants = list(claim.variants.all())
+    if not statement_spans:
+        # No spans from the matcher: the words statement and claim share.
+        claim_keys = {
+            k
+            for text in [claim.text, *(v.text for v in variants)]
+            for k in keys_of_spans(text, [(0, len(text))])
+        }
+        statement_spans = highlight_spans(statement.text, claim_keys)
+    keys = keys_of_spans(statement.text, statement_spans)
+    recent = (
+        ClaimLink.objects.filter(claim=claim)
+        .select_related("statement__speaker", "statement__article__source")
+        .order_by("-confirmed_at")[:RECENT_CONFIRMED]
+    )
+    return SuggestionReview(
+        suggestion=suggestion,
+        before=body[para_start : statement.start],
+        after=body[statement.end : para_end],
+        statement_spans=statement_spans,
+        claim_spans=highlight_spans(claim.text, keys),
+        variants=[(v, highlight_spans(v.text, keys)) for v in variants],
+        recent_links=list(recent),
+        reporting_verb=_reporting_verb(evidence),
+        evidence_rows=_evidence_rows(evidence),
+    )
+
+
+def _stance_label(value: str) -> str:
+    return Stance(value).label.lower() if value in Stance.values else value
+
+
+def _reporting_verb(evidence: dict) -> dict[str, str] | None:
+    """The reporting verb that decided the suggested stance, if one did."""
+    for cue in evidence.get("stance_cues", []):
+        if cue.get("kind") == "reporting verb":
+            return {"words": cue.get("words", ""), "stance": _stance_label(cue.get("stance", ""))}
+    return None
+
+
+def _evidence_rows(evidence: dict) -> list[tuple[str, str, str]]:
+    """Why the matcher proposed the pair: (label, words as written, note) per line."""
+    rows = []
+    if evidence.get("matched"):
+        rows.append(
+            ("Matched words", " · ".join(m.get("word", "") for m in evidence["matched"]), "")
+        )
+    for why in evidence.get("entities", []):
+        rows.append(("Entity evidence", "", why))
+    for cue in evidence.get("stance_cues", []):
+        if cue.get("kind") == "reporting verb":
+            rows.append(
+                (
+                    "Reporting verb",
+                    cue.get("words", ""),
+                    f"→ {_stance_label(cue.get('stance', ''))}",
+                )
+            )
+        else:
+            rows.append((f"Stance cue ({cue.get('kind', '')})", cue.get("words", ""), ""))
+    phrasing = evidence.get("phrasing")
+    if phrasing:
+        rows.append(
+            (
+                "Phrasing",
+                "",
+                f"{phrasing.get('kind', '')} ({phrasing.get('language', '')}) · "
+                f"BM25 {evidence.get('bm25', '')} · coverage {evidence.get('coverage', '')}",
+            )
+        )
+    return rows
+
+
+def claim_links_in_time_order(*, claim: Claim) -> QuerySet[ClaimLink]:
+    """Every link of the claim in time order, each with `said`: when its statement was made.
+
+    An undated statement counts from its article's publication, else from when it was stored
+    (dates in UTC, as the database keeps them).
+    """
+    said = Coalesce(
+        "statement__said_on",
+        TruncDate("statement__article__published_at", tzinfo=UTC),
+        TruncDate("statement__created_at", tzinfo=UTC),
+    )
+    return (
+        ClaimLink.objects.filter(claim=claim)
+        .select_related("statement__speaker", "statement__article__source")
+        .annotate(said=said)
+        .order_by("said", "pk")
+    )
+
+
+def articles_with_statement_counts(*, articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`articles`, each with statement_count: the statements stored for it."""
+    # A subquery per article row rather than a JOIN and GROUP BY: a page of 100 articles
+    # counts those articles' statements (statement_unique_span's index), not every one first.
+    counted = (
+        Statement.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return articles.annotate(statement_count=Coalesce(Subquery(counted), 0))

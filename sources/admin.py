@@ -1,12 +1,24 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from sources.bidi import BidiAdminMixin, bidi
 from sources.models import Article, Feed, IngestionRun, Source
+
+
+def count_column(annotation: str, description: str) -> Callable[[admin.ModelAdmin, Model], int]:
+    """A list column for a count the admin's queryset annotates, sortable by that count."""
+
+    @admin.display(description=description, ordering=annotation)
+    def column(model_admin: admin.ModelAdmin, obj: Model) -> int:
+        return getattr(obj, annotation)
+
+    return column
 
 
 class FeedInline(BidiAdminMixin, admin.TabularInline):
@@ -24,13 +36,11 @@ class SourceAdmin(BidiAdminMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [FeedInline]
 
+    article_count = count_column("article_count", "Articles")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         # article_count: articles per source, for the list column and its sorting.
         return super().get_queryset(request).annotate(article_count=Count("articles"))
-
-    @admin.display(description="Articles", ordering="article_count")
-    def article_count(self, obj: Source) -> int:
-        return obj.article_count
 
 
 @admin.register(Article)

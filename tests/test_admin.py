@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from claims.models import Claim, ExportRun, Statement, Suggestion
 from sources.models import Feed, IngestionRun, Source
-from tests.factories import SuggestionFactory
+from tests.factories import ArticleFactory, SourceFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,12 @@ def test_the_admin_stylesheet_names_urdu_fonts(admin_client, seeded) -> None:
     page = admin_client.get(reverse("admin:index")).content.decode()
     assert "Noto Nastaliq Urdu" in page
     assert "unicode-bidi: plaintext" in page
+
+
+def test_count_columns_show_and_sort_by_their_counts(admin_client) -> None:
+    quiet, busy = SourceFactory(), SourceFactory()
+    ArticleFactory.create_batch(2, source=busy)
+    page = admin_client.get(reverse("admin:sources_source_changelist"), {"o": "-6"})
+    assert [source.pk for source in page.context["cl"].result_list] == [busy.pk, quiet.pk]
+    html = page.content.decode()
+    assert '<td class="field-article_count">2</td>' in html

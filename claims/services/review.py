@@ -1,6 +1,6 @@
 """Analysts' decisions on suggestions: accept (a confirmed link) or reject (never again).
 
-Each decision claims the suggestion with a conditional UPDATE … WHERE status = 'pending';
+Each decision takes the suggestion's row with a conditional UPDATE … WHERE status = 'pending';
 of two analysts deciding at once, exactly one changes the row and the other is told who
 was first. The link, the decision and their history entries are written in one transaction.
 """
@@ -27,8 +27,9 @@ class BulkResult:
     skipped: int  # already decided by someone else meanwhile
 
 
-def _claim(suggestion_id: int, status: str, user, reason: str = "") -> Suggestion:
-    claimed = Suggestion.objects.filter(pk=suggestion_id, status=Suggestion.Status.PENDING).update(
+def _take(suggestion_id: int, status: str, user, reason: str = "") -> Suggestion:
+    """Take the row for this decision if it is still pending; else say who decided first."""
+    taken = Suggestion.objects.filter(pk=suggestion_id, status=Suggestion.Status.PENDING).update(
         status=status, reviewed_by=user, reviewed_at=timezone.now(), reject_reason=reason
     )
     suggestion = (
@@ -38,7 +39,7 @@ def _claim(suggestion_id: int, status: str, user, reason: str = "") -> Suggestio
     )
     if suggestion is None:
         raise ReviewError(f"suggestion #{suggestion_id} does not exist")
-    if claimed != 1:
+    if taken != 1:
         who = suggestion.reviewed_by.get_username() if suggestion.reviewed_by else "someone"
         when = timezone.localtime(suggestion.reviewed_at).strftime("%Y-%m-%d %H:%M")
         raise ReviewError(
@@ -74,7 +75,7 @@ def suggestion_accept(
     if stance is not None and stance not in Stance.values:
         raise ReviewError(f"unknown stance {stance!r}; use one of {', '.join(Stance.values)}")
     with transaction.atomic():
-        suggestion = _claim(suggestion_id, Suggestion.Status.ACCEPTED, user)
+        suggestion = _take(suggestion_id, Suggestion.Status.ACCEPTED, user)
         return _link(suggestion, stance or suggestion.suggested_stance, user)
 
 
@@ -83,7 +84,7 @@ def suggestion_reject(
 ) -> Suggestion:
     """Reject a pending suggestion; the pair is never suggested again."""
     with transaction.atomic():
-        return _claim(suggestion_id, Suggestion.Status.REJECTED, user, reason.strip())
+        return _take(suggestion_id, Suggestion.Status.REJECTED, user, reason.strip())
 
 
 def suggestions_accept(*, suggestion_ids: Iterable[int], user: AbstractBaseUser) -> BulkResult:
@@ -92,7 +93,7 @@ def suggestions_accept(*, suggestion_ids: Iterable[int], user: AbstractBaseUser)
     with transaction.atomic():
         for suggestion_id in suggestion_ids:
             try:
-                suggestion = _claim(suggestion_id, Suggestion.Status.ACCEPTED, user)
+                suggestion = _take(suggestion_id, Suggestion.Status.ACCEPTED, user)
             except ReviewError:
                 skipped += 1
                 continue
@@ -108,7 +109,7 @@ def suggestions_reject(
     with transaction.atomic():
         for suggestion_id in suggestion_ids:
             try:
-                _claim(suggestion_id, Suggestion.Status.REJECTED, user, reason.strip())
+                _take(suggestion_id, Suggestion.Status.REJECTED, user, reason.strip())
             except ReviewError:
                 skipped += 1
                 continue

@@ -1,16 +1,23 @@
-"""Template helpers for the search pages: highlighted snippets of text in any script."""
+"""Template helpers: matched words in <mark> and direction-isolated text, in any script."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
+from claims.highlight import marked
+from sources.bidi import bidi
 from sources.search import highlight_spans
 
 register = template.Library()
 
 SNIPPET_CHARS = 320
+
+# {{ text|marked:spans }}: the review page's matched words.
+register.filter("marked", marked)
+# {% bidi text limit=160 lang=language %}: the admin's right-to-left-safe excerpts.
+register.simple_tag(bidi, name="bidi")
 
 
 @register.filter
@@ -23,16 +30,9 @@ def highlight(text: str, terms: frozenset[str] | None) -> SafeString:
         first = spans[0][0] if spans else 0
         start = max(0, first - SNIPPET_CHARS // 3)
         end = min(len(text), start + SNIPPET_CHARS)
-    parts = ["… " if start > 0 else ""]
-    cursor = start
-    for span_start, span_end in spans:
-        if span_start < start or span_end > end:
-            continue
-        parts.append(escape(text[cursor:span_start]))
-        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
-        cursor = span_end
-    parts.append(escape(text[cursor:end]))
-    if end < len(text):
-        parts.append(" …")
-    # Safe: every piece of text was escaped above.
-    return mark_safe("".join(parts))
+    return format_html(
+        "{}{}{}",
+        "… " if start > 0 else "",
+        marked(text, spans, start=start, end=end),
+        " …" if end < len(text) else "",
+    )

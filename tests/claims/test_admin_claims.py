@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from claims.models import Claim, ClaimVariant
-from tests.factories import ClaimFactory
+from claims.models import Claim, ClaimVariant, Stance
+from tests.factories import ClaimFactory, ClaimLinkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,15 @@ def test_a_variant_added_on_its_own_page_queues_the_search(
     assert response.status_code == 302
     assert ClaimVariant.objects.get().claim == claim
     assert len(callbacks) == 1
+
+
+def test_the_claim_list_counts_each_claims_assertions_and_denials(admin_client) -> None:
+    claim = ClaimFactory()
+    ClaimLinkFactory.create_batch(2, claim=claim, stance=Stance.ASSERTS)
+    ClaimLinkFactory(claim=claim, stance=Stance.DENIES)
+    ClaimLinkFactory(claim=claim, stance=Stance.QUESTIONS)
+    page = admin_client.get(reverse("admin:claims_claim_changelist"), {"o": "-5"})
+    (row,) = page.context["cl"].result_list
+    assert (row.asserts_count, row.denies_count) == (2, 1)
+    html = page.content.decode()
+    assert '<td class="field-asserts_count">2</td><td class="field-denies_count">1</td>' in html

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Claim, ClaimLink, Stance, Statement, Suggestion
 from claims.services.matching import statement_link
@@ -230,3 +233,31 @@ def test_the_review_page_shows_the_reporting_verb_that_decided_the_stance(
     verb = 'Reporting verb: <bdi lang="fa">تکذیب کرد</bdi> → denies'
     assert f'<span id="reporting-verb">{verb}</span>' in page  # beside the suggested stance
     assert f"<li>{verb}</li>" in page  # and in the evidence list
+
+
+def _shown(client, **params) -> set[int]:
+    page = client.get(QUEUE, {"status": "all", **params})
+    return {row.pk for row in page.context["cl"].result_list}
+
+
+def test_the_queue_filters_by_score_band(admin_client) -> None:
+    low, medium, edge, high = (SuggestionFactory(score=s) for s in (0.3, 0.5, 0.75, 0.9))
+    assert _shown(admin_client, score_band="high") == {edge.pk, high.pk}
+    assert _shown(admin_client, score_band="medium") == {medium.pk}
+    assert _shown(admin_client, score_band="low") == {low.pk}
+    assert len(_shown(admin_client, score_band="unknown")) == 4
+
+
+def test_the_queue_filters_by_age(admin_client) -> None:
+    new, days, weeks = SuggestionFactory.create_batch(3)
+    now = timezone.now()
+    Suggestion.objects.filter(pk=days.pk).update(created_at=now - timedelta(days=3))
+    Suggestion.objects.filter(pk=weeks.pk).update(created_at=now - timedelta(days=30))
+    assert _shown(admin_client, age="day") == {new.pk}
+    assert _shown(admin_client, age="week") == {days.pk}
+    assert _shown(admin_client, age="older") == {weeks.pk}
+
+
+def test_an_unknown_suggestion_is_not_found(admin_client) -> None:
+    assert admin_client.get(_review(404)).status_code == 404
+    assert admin_client.post(_review(404), {"decision": "skip"}).status_code == 404

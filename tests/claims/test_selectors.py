@@ -6,11 +6,28 @@ import datetime
 
 import pytest
 
-from claims.models import ClaimLink, Stance, Statement
-from claims.selectors import InvalidFilters, speaker_history, statement_list
-from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, StatementFactory
+from claims.models import ClaimLink, ClaimVariant, Stance, Statement, Suggestion
+from claims.selectors import (
+    InvalidFilters,
+    articles_with_statement_counts,
+    claim_links_in_time_order,
+    speaker_history,
+    statement_list,
+    suggestion_review,
+)
+from sources.models import Article
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    ClaimLinkFactory,
+    SourceFactory,
+    StatementFactory,
+    SuggestionFactory,
+)
 
 pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
 
 
 def texts(queryset) -> list[str]:
@@ -195,3 +212,94 @@ def test_a_long_name_query_is_cut_and_still_finds_the_claim() -> None:
     claim = ClaimFactory(text=text)
     assert len(text) > NAME_QUERY_CHARS
     assert [c["id"] for c in claim_choices(text=text + " روکنے کی کوشش")] == [claim.pk]
+
+
+def _words(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [text[start:end] for start, end in spans]
+
+
+def test_a_review_shows_the_statement_in_its_paragraph_with_the_words_it_shares() -> None:
+    article = ArticleFactory(
+        body="Earlier news.\nThe minister said the bridge will close in spring.\nOther news."
+    )
+    text = "the bridge will close in spring"
+    start = article.body.index(text)
+    statement = StatementFactory(article=article, text=text, start=start, end=start + len(text))
+    claim = ClaimFactory(text="Bridge closes in spring")
+    variant = ClaimVariant.objects.create(claim=claim, language="en", text="Spring bridge closure")
+    older, newer = ClaimLinkFactory.create_batch(2, claim=claim)
+    ClaimLink.objects.filter(pk=older.pk).update(confirmed_at=newer.confirmed_at - HOUR)
+    suggestion = SuggestionFactory(statement=statement, claim=claim, evidence={})
+
+    review = suggestion_review(suggestion_id=suggestion.pk)
+
+    assert (review.suggestion, review.statement, review.claim) == (suggestion, statement, claim)
+    assert (review.before, review.after) == ("The minister said ", ".")
+    # No spans from the matcher: the words the statement shares with the claim or a variant.
+    assert _words(text, review.statement_spans) == ["bridge", "in", "spring"]
+    assert _words(claim.text, review.claim_spans) == ["Bridge", "in", "spring"]
+    assert review.variants == [(variant, [(0, 6), (7, 13)])]
+    assert review.recent_links == [newer, older]
+    assert review.reporting_verb is None and review.evidence_rows == []
+
+
+def test_a_review_marks_the_matchers_spans_and_explains_its_evidence() -> None:
+    statement = StatementFactory(text="he denied the border was closed")
+    claim = ClaimFactory(text="The border was closed")
+    suggestion = SuggestionFactory(
+        statement=statement,
+        claim=claim,
+        evidence={
+            "matched": [{"word": "border", "start": 14, "end": 20}],
+            "stance_cues": [{"kind": "reporting verb", "words": "denied", "stance": "denies"}],
+            "entities": ["a named place"],
+        },
+    )
+
+    review = suggestion_review(suggestion_id=suggestion.pk)
+
+    assert _words(statement.text, review.statement_spans) == ["border"]
+    assert _words(claim.text, review.claim_spans) == ["border"]
+    assert review.reporting_verb == {"words": "denied", "stance": "denies"}
+    assert review.evidence_rows == [
+        ("Matched words", "border", ""),
+        ("Entity evidence", "", "a named place"),
+        ("Reporting verb", "denied", "→ denies"),
+    ]
+    assert review.recent_links == []
+
+
+def test_a_review_of_an_unknown_suggestion_raises() -> None:
+    with pytest.raises(Suggestion.DoesNotExist):
+        suggestion_review(suggestion_id=404)
+
+
+def test_a_claims_links_in_time_order_date_undated_statements_by_article_then_storage() -> None:
+    claim = ClaimFactory()
+    stored = ClaimLinkFactory(claim=claim, statement__said_on=None)
+    published = ClaimLinkFactory(
+        claim=claim,
+        statement__said_on=None,
+        statement__article__published_at=datetime.datetime(2025, 6, 1, 23, 30, tzinfo=datetime.UTC),
+    )
+    said = ClaimLinkFactory(claim=claim, statement__said_on=datetime.date(2025, 6, 2))
+    ClaimLinkFactory()  # another claim's
+
+    links = list(claim_links_in_time_order(claim=claim))
+
+    assert links == [published, said, stored]
+    assert [link.said for link in links] == [
+        datetime.date(2025, 6, 1),
+        datetime.date(2025, 6, 2),
+        stored.statement.created_at.astimezone(datetime.UTC).date(),
+    ]
+
+
+def test_articles_come_with_their_statement_counts() -> None:
+    two = StatementFactory().article
+    StatementFactory(article=two, text="another", start=0, end=7)
+    none = ArticleFactory()
+    counted = articles_with_statement_counts(
+        articles=Article.objects.filter(pk__in=[two.pk, none.pk])
+    )
+    assert {a.pk: a.statement_count for a in counted} == {two.pk: 2, none.pk: 0}
