@@ -1,11 +1,12 @@
 # Two commands set everything up on a bare machine with Python 3.11+:
 #   make run    embedded PostgreSQL + Redis, migrations, seed data, web + worker + beat
 #   make test   the same services, then the whole test suite (ARGS="tests/..." for a part)
+#   make manage ARGS="..."   one manage.py command against those services
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format browser-deps
+.PHONY: run test manage lint format browser-deps
 
 $(VENV)/.installed: requirements.txt requirements-embedded.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,11 @@ browser-deps:
 
 test: $(VENV)/.installed browser-deps
 	$(BIN)/python -m config.stack test $(ARGS)
+
+# Any manage.py command against the same embedded servers as `make run` (shared while it runs):
+#   make manage ARGS="ingest articles.jsonl"
+manage: $(VENV)/.installed
+	$(BIN)/python -m config.stack manage $(ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

