@@ -31,7 +31,7 @@ test: $(VENV)/.installed browser-deps
 # Any manage.py command against the same embedded servers as `make run` (shared while it runs):
 #   make manage ARGS="ingest articles.jsonl"
 manage: $(VENV)/.installed
-	$(BIN)/python -m config.stack manage $(ARGS)
+	@$(BIN)/python -m config.stack manage $(ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
