@@ -252,6 +252,9 @@ class SpeakerIndex:
 
     def match_at(self, keys: list[str], i: int) -> tuple[int, int] | None:
         """(length in tokens, speaker id) of the longest alias starting at token i."""
+        # Not claims.services.lexicon.common.phrase_at: an alias also matches with its last
+        # word declined (Мустафаева), tried alias by alias, so a longer alias declined wins
+        # over a shorter one spelled exactly; and an alias carries its speaker id.
         for tokens, speaker_id in self._by_first.get(keys[i], ()):
             n = len(tokens)
             if tuple(keys[i : i + n]) == tokens:
