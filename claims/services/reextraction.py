@@ -34,10 +34,6 @@ from sources.services.articles import article_status_set
 _EXTRACTED_FIELDS = ("speaker_id", "speaker_role", "kind", "cue", "cue_stance")
 
 
-class ReextractionError(Exception):
-    """Re-extraction cannot run with these inputs; the message names the offending one."""
-
-
 @dataclass(frozen=True)
 class ReextractResult:
     article_id: int
@@ -45,10 +41,6 @@ class ReextractResult:
     updated: int  # same span, new speaker, role, kind or cue
     added: int  # new statements, handed to claim linking
     removed: int  # no longer found and never worked on by an analyst
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.updated or self.added or self.removed)
 
 
 def article_reextract(*, article_id: int, link_in_process: bool = False) -> ReextractResult | None:

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from rapidfuzz import fuzz, process
 
 from claims.models import Speaker, SpeakerAlias, Statement
@@ -138,11 +137,6 @@ def _candidates_for(name: str) -> _FuzzyNames:
         return _FuzzyNames(())
     rows = SpeakerAlias.objects.filter(key__startswith=compact[0]).values_list("speaker_id", "key")
     return _FuzzyNames(rows)
-
-
-def speakers_by_name(name: str) -> QuerySet[Speaker]:
-    """Speakers with an alias spelled like `name` in any variant of its script."""
-    return Speaker.objects.filter(aliases__key=normalise(name)).distinct()
 
 
 def speaker_merge(
