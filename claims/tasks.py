@@ -5,46 +5,36 @@ written). Product code queues them through `claims.services.queueing`, by name."
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
 from claims.services import queueing
 from claims.services.extraction.storing import article_extract
 from claims.services.extraction.sweeping import articles_requeue_stale
 from claims.services.matching import claim_link_recent, statement_link
 from claims.services.reextraction import article_reextract
+from config.celery import retry_transient
 
-# A lost database connection, a failover or a server that is briefly down is worth retrying
-# with growing pauses; a bug is not.
-_TRANSIENT = (OperationalError, InterfaceError)
-RETRY = {
-    "acks_late": True,
-    "autoretry_for": _TRANSIENT,
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+_RETRY = retry_transient()
 
 
-@shared_task(name=queueing.EXTRACT_ARTICLE, **RETRY)
+@shared_task(name=queueing.EXTRACT_ARTICLE, **_RETRY)
 def extract_statements(article_id: int) -> None:
     """Extract the statements of a new article and hand them to claim linking."""
     article_extract(article_id=article_id)
 
 
-@shared_task(name=queueing.REEXTRACT_ARTICLE, **RETRY)
+@shared_task(name=queueing.REEXTRACT_ARTICLE, **_RETRY)
 def reextract_article(article_id: int) -> None:
     """Extract an article again after speakers or rules changed; analysts' work is kept."""
     article_reextract(article_id=article_id)
 
 
-@shared_task(name=queueing.LINK_STATEMENT, **RETRY)
+@shared_task(name=queueing.LINK_STATEMENT, **_RETRY)
 def statement_link_task(statement_id: int) -> None:
     """Suggest claims for a new statement."""
     statement_link(statement_id=statement_id)
 
 
-@shared_task(name=queueing.SEARCH_FOR_CLAIM, **RETRY)
+@shared_task(name=queueing.SEARCH_FOR_CLAIM, **_RETRY)
 def claim_link_recent_task(claim_id: int) -> None:
     """Search recent statements for a new claim or a claim with a new variant."""
     claim_link_recent(claim_id=claim_id)

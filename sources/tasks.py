@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
+from config.celery import retry_transient
 from sources.models import Article, Feed
 from sources.services.feeds import feed_poll
 from sources.services.fetching import TransientFetchError
 from sources.signals import articles_stored
 
-# Same retry policy as claims' tasks; a feed that is briefly unreachable is retried too.
-_RETRY = {
-    "acks_late": True,
-    "autoretry_for": (OperationalError, InterfaceError, TransientFetchError),
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+# A feed that is briefly unreachable is retried too.
+_RETRY = retry_transient(TransientFetchError)
 
 
 def _announce(article_ids: list[int]) -> None:

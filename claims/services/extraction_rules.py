@@ -1,6 +1,6 @@
 """Cue rules for statement extraction in English, Russian and Azerbaijani: speech verbs,
 pronouns, titles (claims/services/extraction/cue_finding.py reads them). Urdu, Persian and
-Arabic are read by their structure instead, with the words of claims/services/speech_lexicon.py.
+Arabic are read by their structure instead, with the words of claims/services/lexicon/.
 
 Written in ordinary spelling and normalised once at import with the shared text module, so a
 cue matches the article's words in any case and in every spelling the module folds together.
@@ -8,20 +8,10 @@ cue matches the article's words in any case and in every spelling the module fol
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
+from claims.services.lexicon.common import by_first_word, phrases, words
 from sources.text import tokenise
-
-
-def _phrases(*phrases: str) -> tuple[tuple[str, ...], ...]:
-    # Longest first, so "deputy prime minister" wins over "prime minister" and "minister".
-    return tuple(sorted({tuple(tokenise(p)) for p in phrases}, key=len, reverse=True))
-
-
-def _words(*words: str) -> frozenset[str]:
-    return frozenset(token for word in words for token in tokenise(word))
 
 
 @dataclass(frozen=True)
@@ -31,18 +21,6 @@ class Cue:
     # "denies" (denied, опроверг, təkzib edib), "asserts" (claimed, обвинил, iddia edib),
     # "questions", or "" for a neutral verb (said), where the clause's own words decide.
     stance: str = ""
-
-
-_Phrase = TypeVar("_Phrase", Cue, tuple[str, ...])
-
-
-def by_first_word(phrases: Iterable[_Phrase]) -> dict[str, tuple[_Phrase, ...]]:
-    """Phrases (or cues) grouped by their first word, longest first, for lookup per token."""
-    groups: dict[str, list[_Phrase]] = {}
-    for phrase in phrases:
-        words = phrase.tokens if isinstance(phrase, Cue) else phrase
-        groups.setdefault(words[0], []).append(phrase)
-    return {word: tuple(group) for word, group in groups.items()}
 
 
 @dataclass(frozen=True)
@@ -71,8 +49,8 @@ class LanguageRules:
         object.__setattr__(self, "titles_by_first", by_first_word(self.titles))
 
 
-def _cues(*phrases: str, stance: str = "") -> tuple[Cue, ...]:
-    return tuple(Cue(tokens, stance) for tokens in _phrases(*phrases))
+def _cues(*items: str, stance: str = "") -> tuple[Cue, ...]:
+    return tuple(Cue(tokens, stance) for tokens in phrases(*items))
 
 
 RULES: dict[str, LanguageRules] = {
@@ -93,9 +71,9 @@ RULES: dict[str, LanguageRules] = {
         + _cues("denied", "rejected", "dismissed", "refuted", stance="denies")
         + _cues("claimed", "alleged", "accused", stance="asserts")
         + _cues("asked", "questioned", stance="questions"),
-        complementisers=_words("that"),
-        pronouns=_words("he", "she", "they"),
-        titles=_phrases(
+        complementisers=words("that"),
+        pronouns=words("he", "she", "they"),
+        titles=phrases(
             "president",
             "prime minister",
             "deputy prime minister",
@@ -110,8 +88,8 @@ RULES: dict[str, LanguageRules] = {
             "governor",
             "general",
         ),
-        according_to=_phrases("according to"),
-        function_words=_words("the", "a", "an", "of", "and", "in", "on", "to", "for", "also"),
+        according_to=phrases("according to"),
+        function_words=words("the", "a", "an", "of", "and", "in", "on", "to", "for", "also"),
     ),
     "ru": LanguageRules(
         cues=_cues(
@@ -132,9 +110,9 @@ RULES: dict[str, LanguageRules] = {
         )
         + _cues("опроверг", "опровергла", "опровергли", "отверг", "отвергла", stance="denies")
         + _cues("обвинил", "обвинила", "утверждает", stance="asserts"),
-        complementisers=_words("что"),
-        pronouns=_words("он", "она", "они"),
-        titles=_phrases(
+        complementisers=words("что"),
+        pronouns=words("он", "она", "они"),
+        titles=phrases(
             "президент",
             "премьер-министр",
             "вице-премьер",
@@ -145,9 +123,9 @@ RULES: dict[str, LanguageRules] = {
             "глава",
             "председатель",
         ),
-        according_to=_phrases("по словам", "по данным"),
+        according_to=phrases("по словам", "по данным"),
         dropped_subject=True,
-        function_words=_words("и", "в", "на", "по", "с", "что", "также"),
+        function_words=words("и", "в", "на", "по", "с", "что", "также"),
     ),
     "az": LanguageRules(
         cues=_cues(
@@ -163,9 +141,9 @@ RULES: dict[str, LanguageRules] = {
         )
         + _cues("təkzib edib", "təkzib etdi", "rədd edib", "rədd etdi", stance="denies")
         + _cues("iddia edib", "ittiham edib", stance="asserts"),
-        complementisers=_words("ki"),
-        pronouns=_words("o", "onlar"),
-        titles=_phrases(
+        complementisers=words("ki"),
+        pronouns=words("o", "onlar"),
+        titles=phrases(
             "prezident",
             "prezidenti",
             "baş nazir",
@@ -179,10 +157,10 @@ RULES: dict[str, LanguageRules] = {
             "səfiri",
             "nümayəndə",
         ),
-        according_to=_phrases("sözlərinə görə", "görə"),
+        according_to=phrases("sözlərinə görə", "görə"),
         dropped_subject=True,
         verb_final=True,
-        function_words=_words("və", "ilə", "bu", "da", "də", "ki"),
+        function_words=words("və", "ilə", "bu", "da", "də", "ki"),
     ),
 }
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
-from django.utils import timezone
+from django.db.models import Exists, OuterRef
 
 from claims.models import ClaimLink, Statement, Suggestion
 from claims.selectors import REEXTRACTABLE
@@ -29,13 +28,10 @@ from claims.services.extraction.storing import (
     statements_hand_to_linking,
 )
 from sources.models import Article
+from sources.services.articles import article_status_set
 
 # What extraction decides about a statement at a given span; analysts' fields are not here.
 _EXTRACTED_FIELDS = ("speaker_id", "speaker_role", "kind", "cue", "cue_stance")
-
-
-class ReextractionError(Exception):
-    """Re-extraction cannot run with these inputs; the message names the offending one."""
 
 
 @dataclass(frozen=True)
@@ -45,10 +41,6 @@ class ReextractResult:
     updated: int  # same span, new speaker, role, kind or cue
     added: int  # new statements, handed to claim linking
     removed: int  # no longer found and never worked on by an analyst
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.updated or self.added or self.removed)
 
 
 def article_reextract(*, article_id: int, link_in_process: bool = False) -> ReextractResult | None:
@@ -90,12 +82,7 @@ def article_reextract(*, article_id: int, link_in_process: bool = False) -> Reex
         )
         result = _reconcile(article, stored, link_in_process)
         if article.status == Article.Status.FAILED:
-            Article.objects.filter(pk=article.pk).update(
-                status=Article.Status.PROCESSED,
-                status_changed_at=timezone.now(),
-                attempts=F("attempts") + 1,
-                error="",
-            )
+            article_status_set(article_id=article.pk, status=Article.Status.PROCESSED)
         return result
 
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from rapidfuzz import fuzz, process
 
 from claims.models import Speaker, SpeakerAlias, Statement
@@ -140,11 +139,6 @@ def _candidates_for(name: str) -> _FuzzyNames:
     return _FuzzyNames(rows)
 
 
-def speakers_by_name(name: str) -> QuerySet[Speaker]:
-    """Speakers with an alias spelled like `name` in any variant of its script."""
-    return Speaker.objects.filter(aliases__key=normalise(name)).distinct()
-
-
 def speaker_merge(
     *, target: Speaker, others: Sequence[Speaker], user: AbstractBaseUser | None = None
 ) -> Speaker:
@@ -252,6 +246,9 @@ class SpeakerIndex:
 
     def match_at(self, keys: list[str], i: int) -> tuple[int, int] | None:
         """(length in tokens, speaker id) of the longest alias starting at token i."""
+        # Not claims.services.lexicon.common.phrase_at: an alias also matches with its last
+        # word declined (Мустафаева), tried alias by alias, so a longer alias declined wins
+        # over a shorter one spelled exactly; and an alias carries its speaker id.
         for tokens, speaker_id in self._by_first.get(keys[i], ()):
             n = len(tokens)
             if tuple(keys[i : i + n]) == tokens:

@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from sources.models import Article, Source
 from sources.text import content_hash
@@ -16,6 +18,8 @@ from sources.text import content_hash
 # Query parameters that identify a campaign or a click, never the page.
 _TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid"}
 _TRACKING_PREFIXES = ("utm_", "_ga", "_hs")
+# An exception's message can run to a whole traceback; the start says what failed.
+_ERROR_MAX = 2000
 
 
 class ArticleError(Exception):
@@ -84,3 +88,24 @@ def article_create(
     article.full_clean(exclude=["content_hash"], validate_unique=False)
     article.save()
     return ArticleResult(article=article, created=True, duplicate_of=original)
+
+
+def article_status_set(
+    *, article_id: int, status: str, error: str = "", from_status: str | None = None
+) -> bool:
+    """Move an article to `status`, counting one more attempt; return whether it moved.
+
+    With `from_status`, only an article still in that status moves: one conditional
+    UPDATE ... WHERE status = from_status, so of two workers taking the same pending article
+    exactly one sees True, and the other leaves it alone.
+    """
+    articles = Article.objects.filter(pk=article_id)
+    if from_status is not None:
+        articles = articles.filter(status=from_status)
+    moved = articles.update(
+        status=status,
+        status_changed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        error=error[:_ERROR_MAX],
+    )
+    return moved == 1

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from claims.services.extraction.spans import Found, quote_spans, sentences_of, trim
 from claims.services.extraction_rules import PLACE_STEMS, Cue, LanguageRules
+from claims.services.lexicon.common import phrase_at
 from claims.services.reported_speech import Context, FoundSpeaker, Sentence
 from claims.services.speakers import SpeakerIndex
 from sources.text import normalise, token_spans
@@ -127,7 +128,7 @@ def _mentions(reading: _Reading) -> list[_Mention]:
                 context.titles[title] = (speaker, role)
             i += n
             continue
-        title = _title_at(keys, i, rules)
+        title = phrase_at(keys, i, rules.titles_by_first)
         if title:
             role = sent.text(i, i + len(title))
             mentions.append(_Mention(i, i + len(title), "title", role=role))
@@ -180,13 +181,6 @@ for _stem in PLACE_STEMS:
     _PLACES_BY_PREFIX.setdefault(_stem[:3], []).append(_stem)
 
 
-def _title_at(keys: list[str], i: int, rules: LanguageRules) -> tuple[str, ...] | None:
-    for title in rules.titles_by_first.get(keys[i], ()):
-        if tuple(keys[i : i + len(title)]) == title:
-            return title
-    return None
-
-
 def _title_before(
     sent: Sentence, i: int, rules: LanguageRules
 ) -> tuple[str, tuple[str, ...] | None]:
@@ -207,13 +201,12 @@ def _title_before(
 def _cues(keys: list[str], rules: LanguageRules) -> Iterator[_CueAt]:
     i = 0
     while i < len(keys):
-        for cue in rules.cues_by_first.get(keys[i], ()):
-            n = len(cue.tokens)
-            if tuple(keys[i : i + n]) == cue.tokens:
-                yield _CueAt(i, i + n, cue)
-                i += n - 1
-                break
-        i += 1
+        cue = phrase_at(keys, i, rules.cues_by_first)
+        if cue is None:
+            i += 1
+            continue
+        yield _CueAt(i, i + len(cue.tokens), cue)
+        i += len(cue.tokens)
 
 
 def _subject(

@@ -11,9 +11,9 @@ from __future__ import annotations
 from claims.services.extraction.cue_finding import statements_by_cues
 from claims.services.extraction.spans import Found, quote_spans, sentences_of, trim
 from claims.services.extraction_rules import RULES
+from claims.services.lexicon import LEXICONS
 from claims.services.reported_speech import Context, FoundSpeaker, Reader, speech_in
 from claims.services.speakers import SpeakerIndex
-from claims.services.speech_lexicon import LEXICONS
 from sources.text import token_spans, tokenise
 
 

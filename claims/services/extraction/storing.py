@@ -17,6 +17,7 @@ from claims.services.extraction.resolving import speaker_index, speakers_resolve
 from claims.services.extraction.spans import Found
 from claims.services.matching import statement_link
 from sources.models import Article
+from sources.services.articles import article_status_set
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +38,10 @@ def article_extract(*, article_id: int, link_in_process: bool = False) -> Extrac
     """
     try:
         with transaction.atomic():
-            taken = (
-                Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
-                    status=Article.Status.PROCESSED,
-                    status_changed_at=timezone.now(),
-                    attempts=F("attempts") + 1,
-                    error="",
-                )
-                == 1
+            taken = article_status_set(
+                article_id=article_id,
+                status=Article.Status.PROCESSED,
+                from_status=Article.Status.PENDING,
             )
             if not taken:
                 return None
@@ -53,17 +50,13 @@ def article_extract(*, article_id: int, link_in_process: bool = False) -> Extrac
         raise  # transient: the article is still pending; the task retries
     except Exception as exc:
         logger.exception("extraction failed for article %s", article_id)
-        article_fail(article_id=article_id, reason=f"{exc.__class__.__name__}: {exc}")
+        article_status_set(
+            article_id=article_id,
+            status=Article.Status.FAILED,
+            error=f"{exc.__class__.__name__}: {exc}",
+            from_status=Article.Status.PENDING,
+        )
         return None
-
-
-def article_fail(*, article_id: int, reason: str) -> None:
-    Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
-        status=Article.Status.FAILED,
-        status_changed_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        error=reason[:2000],
-    )
 
 
 def article_statements_find(article: Article) -> list[Found]:

@@ -4,7 +4,7 @@ A reader of these languages finds the speaker without knowing the name in advanc
 it is the noun phrase before نے / کا کہنا / کے مطابق / کی جانب سے; in Persian the phrase that
 opens the sentence whose verb (گفت, افزود, اعلام کرد) closes it, or follows به گفته; in
 Arabic the phrase after a sentence-initial verb (قال, أكد, نفى) or after بحسب / وفقا لـ.
-This module does the same with the words in claims/services/speech_lexicon.py, then splits
+This module does the same with the words in claims/services/lexicon/, then splits
 the phrase into role and name (وزیراعظم شہباز شریف → role وزیراعظم, name شہباز شریف) and
 resolves the name: a registered alias, a close spelling of one, a name or title the article
 used before, or a new speaker. Pronouns and dropped subjects (انہوں نے, وی, وأضاف) refer

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from claims.services import speech_lexicon as vocab
+from claims.services.lexicon import arabic as vocab
+from claims.services.lexicon.common import Lexicon
 from claims.services.reported_speech.phrase import (
     CLAUSE_BREAK,
     MAX_PHRASE,
@@ -21,7 +22,6 @@ from claims.services.reported_speech.phrase import (
     title_spans,
     verbs_in,
 )
-from claims.services.speech_lexicon import Lexicon
 
 # --- Arabic: قال X إن …, وأضاف أن …, وكانت X قالت إن …, بحسب X فإن … -----------------------------
 

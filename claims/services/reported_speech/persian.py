@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from claims.services import speech_lexicon as vocab
+from claims.services.lexicon import persian as vocab
+from claims.services.lexicon.common import Lexicon, phrase_at
 from claims.services.reported_speech.phrase import (
     MAX_PHRASE,
     MIN_CONTENT,
@@ -20,7 +21,6 @@ from claims.services.reported_speech.phrase import (
     title_spans,
     verbs_in,
 )
-from claims.services.speech_lexicon import Lexicon
 
 # --- Persian: X [adjuncts] گفت: …, X با بیان اینکه … افزود, به گفته X، … ------------------------
 
@@ -84,7 +84,7 @@ def _fa_clause_start(sent: Sentence, lex: Lexicon, context: Context) -> int:
                 break
     # "به گزارش خبرگزاری فارس، …" and other source prefixes end at their comma; without one,
     # the outlet's own name ends them (به گزارش فارس برات قنبری …).
-    if any(tuple(keys[i : i + len(p)]) == p for p in lex.according_to):
+    if phrase_at(keys, i, lex.according_to_by_first) is not None:
         for j in range(i + 1, min(i + 12, len(keys))):
             if re.search(r"[،,]", sent.gap(j)):
                 i = j
@@ -94,10 +94,9 @@ def _fa_clause_start(sent: Sentence, lex: Lexicon, context: Context) -> int:
             while j < len(keys) and (keys[j] in context.outlet or keys[j] in vocab.FA_SELF):
                 j += 1
             i = j
-    for opener in vocab.FA_OPENERS:
-        if tuple(keys[i : i + len(opener)]) == opener:
-            i += len(opener)
-            break
+    opener = phrase_at(keys, i, vocab.FA_OPENERS)
+    if opener is not None:
+        i += len(opener)
     while i < len(keys) and keys[i] in lex.lead:
         i += 1
     return i
@@ -134,10 +133,9 @@ def _fa_according_to(sent: Sentence, reader: Reader) -> list[Speech]:
     keys = sent.keys
     matches = []
     for i in range(len(keys)):
-        for phrase in lex.according_to:
-            if tuple(keys[i : i + len(phrase)]) == phrase:
-                matches.append((i, i + len(phrase), phrase))
-                break
+        phrase = phrase_at(keys, i, lex.according_to_by_first)
+        if phrase is not None:
+            matches.append((i, i + len(phrase), phrase))
     chosen = None
     for number, (i, j, phrase) in enumerate(matches):
         limit = matches[number + 1][0] if number + 1 < len(matches) else len(keys)

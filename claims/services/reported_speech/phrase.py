@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal, NamedTuple
 
-from claims.services import speech_lexicon as vocab
+from claims.services.lexicon import LEXICONS
+from claims.services.lexicon.arabic import AR_INDEFINITE_OFFICES, AR_ROLE_LINKS
+from claims.services.lexicon.common import DEMONSTRATIVES, Lexicon, Verb, phrase_at
+from claims.services.lexicon.urdu import UR_BARE_REPORT, UR_GENITIVE
 from claims.services.speakers import SpeakerIndex
-from claims.services.speech_lexicon import LEXICONS, Lexicon, Verb
 from sources.text import token_spans
 
 WordSpan = tuple[int, int]  # word indices into a sentence, start inclusive, end exclusive
@@ -181,7 +183,7 @@ def resolve_phrase(sent: Sentence, first: int, last: int, reader: Reader) -> Res
     if last <= first:
         return None
     phrase = keys[first:last]
-    if phrase[-1] in lex.pronouns and (len(phrase) == 1 or phrase[-1] not in vocab.DEMONSTRATIVES):
+    if phrase[-1] in lex.pronouns and (len(phrase) == 1 or phrase[-1] not in DEMONSTRATIVES):
         return (context.last, context.last_role) if context.last else None
     # A registered name anywhere in the phrase: the words before it are the role.
     for i in range(first, last):
@@ -198,15 +200,15 @@ def resolve_phrase(sent: Sentence, first: int, last: int, reader: Reader) -> Res
     if _is_unnamed(phrase, lex, language):
         return UNNAMED
     # "the agency", "ایسوسی ایشن", "الصحيفة": the latest speaker whose name holds these words.
-    stems = [w for w in _stems_of_keys(phrase) if w not in vocab.DEMONSTRATIVES]
+    stems = [w for w in _stems_of_keys(phrase) if w not in DEMONSTRATIVES]
     if stems and all(w in lex.org_heads or ("ال" + w) in lex.org_heads for w in stems):
         for speaker in reversed(context.names):
             if set(stems) <= context.names[speaker]:
                 return speaker, context.last_role if speaker == context.last else ""
     # "the report", "the statement" (اعلامیے, این گزارش, البيان): whoever issued it last.
-    content_words = [w for w in phrase if w not in vocab.DEMONSTRATIVES]
+    content_words = [w for w in phrase if w not in DEMONSTRATIVES]
     if content_words and all(w in lex.documents for w in content_words):
-        if language == "ur" and len(phrase) == 1 and phrase[0] in vocab.UR_BARE_REPORT:
+        if language == "ur" and len(phrase) == 1 and phrase[0] in UR_BARE_REPORT:
             return UNNAMED
         return (context.last, context.last_role) if context.last else UNNAMED
     # Documents issued by someone: "X کی رپورٹ", "گزارش X", "بيان X".
@@ -265,18 +267,14 @@ def _role_text(sent: Sentence, first: int, last: int, lex: Lexicon) -> str:
 def _is_unnamed(phrase: list[str], lex: Lexicon, language: str) -> bool:
     if phrase[0] in lex.generic or phrase[-1] in lex.generic:
         return True
-    return language == "ar" and phrase[0] in vocab.AR_INDEFINITE_OFFICES
+    return language == "ar" and phrase[0] in AR_INDEFINITE_OFFICES
 
 
 def _strip_document(keys: list[str], first: int, last: int, language: str) -> WordSpan:
     lex = LEXICONS[language]
     if language == "ur":
         # X کی رپورٹ / X کی دستاویز / X کے بیان: the speaker is X.
-        if (
-            last - first >= 3
-            and keys[last - 1] in lex.documents
-            and keys[last - 2] in vocab.UR_GENITIVE
-        ):
+        if last - first >= 3 and keys[last - 1] in lex.documents and keys[last - 2] in UR_GENITIVE:
             return first, last - 2
         return first, last
     # Persian گزارش X, Arabic بيان X: the issuer follows the document.
@@ -327,18 +325,18 @@ def _split_role(sent: Sentence, first: int, last: int, reader: Reader) -> tuple[
             end = i
             continue
         if language == "ar":
-            if key in vocab.AR_ROLE_LINKS or ar_role_word(key, lex):
+            if key in AR_ROLE_LINKS or ar_role_word(key, lex):
                 i += 1
                 end = i
                 continue
             break
-        if key in lex.org_heads or key in vocab.UR_GENITIVE or key in lex.title_words:
+        if key in lex.org_heads or key in UR_GENITIVE or key in lex.title_words:
             i += 1
             end = i
             continue
         # Persian/Urdu: the office's complement runs up to an organisation head word.
         rest = keys[i:last]
-        heads = [k for k, w in enumerate(rest) if w in lex.org_heads or w in vocab.UR_GENITIVE]
+        heads = [k for k, w in enumerate(rest) if w in lex.org_heads or w in UR_GENITIVE]
         if heads and heads[-1] < len(rest) - 1:
             end = i + heads[-1] + 1
             i = end
@@ -383,13 +381,12 @@ def title_spans(keys: list[str], first: int, last: int, lex: Lexicon) -> list[Wo
     spans = []
     i = first
     while i < last:
-        for title in lex.titles_by_first.get(keys[i], ()):
-            if i + len(title) <= last and tuple(keys[i : i + len(title)]) == title:
-                spans.append((i, i + len(title)))
-                i += len(title)
-                break
-        else:
+        title = phrase_at(keys, i, lex.titles_by_first, end=last)
+        if title is None:
             i += 1
+            continue
+        spans.append((i, i + len(title)))
+        i += len(title)
     return spans
 
 
@@ -435,13 +432,12 @@ def verbs_in(sent: Sentence, lex: Lexicon) -> list[VerbAt]:
         if sent.quoted(i):
             i += 1
             continue
-        for verb in lex.verbs_by_first.get(keys[i], ()):
-            n = len(verb.tokens)
-            if tuple(keys[i : i + n]) == verb.tokens:
-                found.append(VerbAt(i, i + n, verb))
-                i += n - 1
-                break
-        i += 1
+        verb = phrase_at(keys, i, lex.verbs_by_first)
+        if verb is None:
+            i += 1
+            continue
+        found.append(VerbAt(i, i + len(verb.tokens), verb))
+        i += len(verb.tokens)
     return found
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from claims.services import speech_lexicon as vocab
+from claims.services.lexicon import urdu as vocab
+from claims.services.lexicon.common import Lexicon
 from claims.services.reported_speech.phrase import (
     CLAUSE_BREAK,
     COLON,
@@ -24,7 +25,6 @@ from claims.services.reported_speech.phrase import (
     speech,
     verbs_in,
 )
-from claims.services.speech_lexicon import Lexicon
 from sources.text import normalise
 
 

@@ -4,7 +4,12 @@ import pytest
 from django.db import IntegrityError
 
 from sources.models import Article
-from sources.services.articles import ArticleError, article_create, canonical_url
+from sources.services.articles import (
+    ArticleError,
+    article_create,
+    article_status_set,
+    canonical_url,
+)
 from tests.factories import ArticleFactory, SourceFactory
 
 
@@ -63,3 +68,28 @@ def test_the_database_refuses_two_originals_with_one_hash() -> None:
 def test_a_failed_article_must_say_why() -> None:
     with pytest.raises(IntegrityError):
         ArticleFactory(status=Article.Status.FAILED, error="")
+
+
+@pytest.mark.django_db
+def test_a_status_change_from_pending_moves_the_article_once() -> None:
+    article = ArticleFactory(status=Article.Status.PENDING, attempts=0)
+    taken = [
+        article_status_set(
+            article_id=article.pk,
+            status=Article.Status.PROCESSED,
+            from_status=Article.Status.PENDING,
+        )
+        for _ in range(2)
+    ]
+    assert taken == [True, False]
+    article.refresh_from_db()
+    assert (article.status, article.attempts, article.error) == (Article.Status.PROCESSED, 1, "")
+
+
+@pytest.mark.django_db
+def test_a_failure_keeps_the_start_of_a_long_error() -> None:
+    article = ArticleFactory(status=Article.Status.PENDING)
+    article_status_set(article_id=article.pk, status=Article.Status.FAILED, error="x" * 5000)
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert article.error == "x" * 2000
