@@ -223,7 +223,7 @@ class StatementFilter(django_filters.FilterSet):
             return self.best_matches(queryset, parsed.tsquery)
         if order == "oldest":
             return queryset.order_by(F("said_on").asc(nulls_last=True), "id")
-        return queryset.order_by(F("said_on").desc(nulls_last=True), "-id")
+        return _newest_first(queryset)
 
     def best_matches(self, queryset: QuerySet, tsquery: str) -> QuerySet:
         """The newest RELEVANCE_WINDOW matches, best ranked first (ties: newest first).
@@ -234,7 +234,7 @@ class StatementFilter(django_filters.FilterSet):
         ranked subquery (it guessed 19 rows for 2,000 and chose a nested loop).
         """
         window = (
-            queryset.order_by(F("said_on").desc(nulls_last=True), "-id")
+            _newest_first(queryset)
             .annotate(rank=SearchRank(F("search_document"), TsQuery(tsquery)))
             .values_list("pk", "rank")[:RELEVANCE_WINDOW]
         )
@@ -246,6 +246,12 @@ class StatementFilter(django_filters.FilterSet):
             output_field=IntegerField(),
         )
         return queryset.filter(pk__in=ids).order_by(position)
+
+
+def _newest_first(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """`statements` by the day they were said, newest first, undated last: the order that
+    statement_said_desc_idx serves."""
+    return statements.order_by(F("said_on").desc(nulls_last=True), "-id")
 
 
 def link_condition(*, claim: Any = None, stance: str | None = None) -> Q | None:
