@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -29,6 +30,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Claim, ClaimLink, Speaker, Stance, Statement, Suggestion
+from claims.names import NameChoice, claim_labels, speaker_labels
 from sources.models import Source
 from sources.search import TsQuery, search_query
 
@@ -64,16 +66,6 @@ class FastSelect(forms.Select):
         return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')
 
 
-# The names the search form shows for a chosen record, as its name boxes offer them
-# (claims.selectors.speaker_choices and claim_choices).
-def _speaker_label(pk: int) -> str | None:
-    return Speaker.objects.filter(pk=pk).values_list("name", flat=True).first()
-
-
-def _claim_label(pk: int) -> str | None:
-    return Claim.objects.filter(pk=pk).values_list("text", flat=True).first()
-
-
 class NameInput(forms.Widget):
     """A record chosen by name: a text box that offers matching names as one types, and a
     hidden input that carries the chosen record's id, so the URL keeps `speaker=12`.
@@ -86,12 +78,14 @@ class NameInput(forms.Widget):
         self,
         *,
         url_name: str,
-        label: Callable[[int], str | None],
+        model: type[Model],
+        labels: Callable[[QuerySet], list[NameChoice]],
         attrs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(attrs)
         self.url_name = url_name
-        self.label = label
+        self.model = model
+        self.labels = labels  # the same labels the JSON view offers, so the box shows one
 
     def id_for_label(self, id_: str) -> str:
         # The <label> names the box one types in, not the hidden id.
@@ -104,7 +98,8 @@ class NameInput(forms.Widget):
         id_ = attrs.get("id") or f"id_{name}"
         chosen = "" if value in (None, "") else str(value)
         # A value that is no id (a typo in the URL) is shown as it is, beside its error.
-        text = (self.label(int(chosen)) if chosen.isdigit() else None) or chosen
+        found = self.labels(self.model.objects.filter(pk=int(chosen))) if chosen.isdigit() else []
+        text = found[0]["label"] if found else chosen
         return format_html(
             '<input type="hidden" name="{name}" id="{id}" value="{chosen}">'
             '<input type="text" id="{box}" value="{text}" list="{box}_options" dir="auto" '
@@ -134,12 +129,12 @@ class StatementFilter(django_filters.FilterSet):
     speaker = django_filters.NumberFilter(
         field_name="speaker_id",
         label="Speaker",
-        widget=NameInput(url_name="claims:speaker_names", label=_speaker_label),
+        widget=NameInput(url_name="claims:speaker_names", model=Speaker, labels=speaker_labels),
     )
     claim = django_filters.NumberFilter(
         method="filter_link",
         label="Claim",
-        widget=NameInput(url_name="claims:claim_names", label=_claim_label),
+        widget=NameInput(url_name="claims:claim_names", model=Claim, labels=claim_labels),
     )
     stance = django_filters.ChoiceFilter(
         choices=Stance.choices, method="filter_link", label="Stance"
@@ -223,7 +218,7 @@ class StatementFilter(django_filters.FilterSet):
             return self.best_matches(queryset, parsed.tsquery)
         if order == "oldest":
             return queryset.order_by(F("said_on").asc(nulls_last=True), "id")
-        return queryset.order_by(F("said_on").desc(nulls_last=True), "-id")
+        return _newest_first(queryset)
 
     def best_matches(self, queryset: QuerySet, tsquery: str) -> QuerySet:
         """The newest RELEVANCE_WINDOW matches, best ranked first (ties: newest first).
@@ -234,7 +229,7 @@ class StatementFilter(django_filters.FilterSet):
         ranked subquery (it guessed 19 rows for 2,000 and chose a nested loop).
         """
         window = (
-            queryset.order_by(F("said_on").desc(nulls_last=True), "-id")
+            _newest_first(queryset)
             .annotate(rank=SearchRank(F("search_document"), TsQuery(tsquery)))
             .values_list("pk", "rank")[:RELEVANCE_WINDOW]
         )
@@ -246,6 +241,12 @@ class StatementFilter(django_filters.FilterSet):
             output_field=IntegerField(),
         )
         return queryset.filter(pk__in=ids).order_by(position)
+
+
+def _newest_first(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """`statements` by the day they were said, newest first, undated last: the order that
+    statement_said_desc_idx serves."""
+    return statements.order_by(F("said_on").desc(nulls_last=True), "-id")
 
 
 def link_condition(*, claim: Any = None, stance: str | None = None) -> Q | None:

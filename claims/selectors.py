@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date
@@ -15,6 +13,14 @@ from django.db.models.functions import Coalesce, TruncDate
 from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
 from claims.highlight import keys_of_spans
 from claims.models import Claim, ClaimLink, ClaimVariant, Speaker, Stance, Statement, Suggestion
+from claims.names import (
+    NAME_QUERY_CHARS,
+    NameChoice,
+    claim_labels,
+    claim_wording,
+    speaker_labels,
+    spelling_pattern,
+)
 from sources.models import Article
 from sources.search import highlight_spans
 from sources.text import normalise
@@ -178,98 +184,29 @@ def articles_for_reextraction(
 
 # The search form's name boxes offer at most this many names for what has been typed.
 NAME_CHOICES_LIMIT = 20
-# Longer input is cut: nobody types a whole claim to find it, and a long pattern that almost
-# matches many claims is slow to rule out (about 1 s at 100,000 claims for 60 characters).
-NAME_QUERY_CHARS = 40
-# Characters whose spelling `normalise` folds: Arabic script with its presentation forms,
-# and the invisible joiners and direction marks.
-_FOLDED_CODES = (
-    *range(0x0600, 0x0700),
-    *range(0x0750, 0x0780),
-    *range(0x08A0, 0x0900),
-    *range(0xFB50, 0xFE00),
-    *range(0xFE70, 0xFF00),
-    *range(0x200B, 0x2010),
-    *range(0x202A, 0x202F),
-    *range(0x2060, 0x2070),
-)
 
 
-@dataclass(frozen=True)
-class _Spellings:
-    """How `normalise` spells Arabic script, character by character."""
-
-    forms: dict[str, str]  # per normalised character, the characters it folds into it
-    silent: str  # characters it drops wherever they stand: diacritics, tatweel, joiners
-    seats: str  # characters it drops before ی only: Urdu's hamza seat (آذربائیجان)
-
-
-@functools.cache
-def _spellings() -> _Spellings:
-    # Read off `normalise` itself, one character between two letters at a time, so the
-    # patterns below and the stored keys never disagree about what counts as one spelling.
-    forms: dict[str, str] = {}
-    silent = seats = ""
-    for code in _FOLDED_CODES:
-        char = chr(code)
-        between = normalise(f"ب{char}ب")
-        if between == "بب":
-            silent += char
-        elif normalise(f"ب{char}ی") == "بی":
-            seats += char
-        if len(between) == 3 and between[1] != char:
-            forms[between[1]] = forms.get(between[1], "") + char
-    return _Spellings(forms=forms, silent=silent, seats=seats)
-
-
-def _spelling_pattern(text: str) -> str:
-    """A case-insensitive PostgreSQL regular expression that finds `text` in any spelling
-    `normalise` folds to the same key: آذربایجان finds آذربائیجان, ي finds ی."""
-    spellings = _spellings()
-    parts = []
-    for char in normalise(text[:NAME_QUERY_CHARS]):
-        if char == " ":
-            parts.append(r"\s+")
-        elif char in spellings.forms:
-            seat = f"[{spellings.seats}]?" if char == "ی" else ""
-            parts.append(f"{seat}[{char}{spellings.forms[char]}]")
-        else:
-            parts.append(re.escape(char))
-    return f"[{spellings.silent}]*".join(parts)
-
-
-def speaker_choices(*, text: str, limit: int = NAME_CHOICES_LIMIT) -> list[dict[str, Any]]:
+def speaker_choices(*, text: str, limit: int = NAME_CHOICES_LIMIT) -> list[NameChoice]:
     """Speakers whose name or an alias holds `text` in any spelling, as `{id, label}`."""
     key = normalise(text[:NAME_QUERY_CHARS])
     if not key:
         return []
     by_alias = Speaker.objects.filter(aliases__key__contains=key).values("pk")
-    speakers = (
-        Speaker.objects.filter(Q(name__iregex=_spelling_pattern(text)) | Q(pk__in=by_alias))
-        .order_by("-is_confirmed", "name", "pk")
-        .values_list("pk", "name")[:limit]
-    )
-    return [{"id": pk, "label": name} for pk, name in speakers]
+    speakers = Speaker.objects.filter(
+        Q(name__iregex=spelling_pattern(text)) | Q(pk__in=by_alias)
+    ).order_by("-is_confirmed", "name", "pk")
+    return speaker_labels(speakers[:limit])
 
 
-def claim_choices(*, text: str, limit: int = NAME_CHOICES_LIMIT) -> list[dict[str, Any]]:
+def claim_choices(*, text: str, limit: int = NAME_CHOICES_LIMIT) -> list[NameChoice]:
     """Claims whose text, English gloss or a variant holds `text` in any spelling, or whose
-    external id is `text`, newest first, as `{id, label}` (the label is the claim's text)."""
-    pattern = _spelling_pattern(text)
-    if not pattern:
+    external id is `text`, newest first, as `{id, label}`."""
+    wording = claim_wording(text)
+    if wording is None:
         return []
-    by_variant = ClaimVariant.objects.filter(text__iregex=pattern).values("claim_id")
-    claims = (
-        Claim.objects.filter(
-            Q(text__iregex=pattern)
-            | Q(gloss_en__iregex=pattern)
-            | Q(external_id=text.strip())
-            | Q(pk__in=by_variant)
-        )
-        .order_by("-first_seen_at", "-id")
-        .values_list("pk", "text")[:limit]
-    )
-    return [{"id": pk, "label": claim_text} for pk, claim_text in claims]
+    by_variant = ClaimVariant.objects.filter(text__iregex=spelling_pattern(text)).values("claim_id")
+    claims = Claim.objects.filter(wording | Q(pk__in=by_variant)).order_by("-first_seen_at", "-id")
+    return claim_labels(claims[:limit])
 
 
 # The review page lists this many of the claim's latest confirmed statements.

@@ -21,6 +21,7 @@ from tests.factories import (
     ClaimFactory,
     ClaimLinkFactory,
     SourceFactory,
+    SpeakerFactory,
     StatementFactory,
     SuggestionFactory,
 )
@@ -201,12 +202,14 @@ def test_a_speaker_is_offered_by_name_or_alias_once() -> None:
     speaker = StatementFactory(speaker__name="Ilham Aliyev").speaker
     speaker.aliases.create(name="Ilham Aliyev", language="en")
     speaker.aliases.create(name="الہام علیف", language="ur")
-    assert speaker_choices(text="aliyev") == [{"id": speaker.pk, "label": "Ilham Aliyev"}]
-    assert speaker_choices(text="الهام عليف") == [{"id": speaker.pk, "label": "Ilham Aliyev"}]
+    offered = [{"id": speaker.pk, "label": f"Ilham Aliyev · #{speaker.pk}"}]
+    assert speaker_choices(text="aliyev") == offered
+    assert speaker_choices(text="الهام عليف") == offered
 
 
 def test_a_long_name_query_is_cut_and_still_finds_the_claim() -> None:
-    from claims.selectors import NAME_QUERY_CHARS, claim_choices
+    from claims.names import NAME_QUERY_CHARS
+    from claims.selectors import claim_choices
 
     text = "بدخواہ اسلامی ممالک کے درمیان اختلافات پیدا کرنے اور ایران اور آذربائیجان کے تعلقات"
     claim = ClaimFactory(text=text)
@@ -303,3 +306,27 @@ def test_articles_come_with_their_statement_counts() -> None:
         articles=Article.objects.filter(pk__in=[two.pk, none.pk])
     )
     assert {a.pk: a.statement_count for a in counted} == {two.pk: 2, none.pk: 0}
+
+
+def test_two_speakers_of_one_name_are_offered_under_two_labels_each_with_its_own_id() -> None:
+    from claims.selectors import speaker_choices
+
+    known = SpeakerFactory(name="Ilham Aliyev", role="President of Azerbaijan")
+    namesake = SpeakerFactory(name="Ilham Aliyev", is_confirmed=False)
+    assert speaker_choices(text="ilham") == [
+        {"id": known.pk, "label": f"Ilham Aliyev · President of Azerbaijan · #{known.pk}"},
+        {"id": namesake.pk, "label": f"Ilham Aliyev · #{namesake.pk}"},
+    ]
+
+
+def test_a_claim_is_offered_under_one_shortened_line_with_its_id() -> None:
+    from claims.names import LABEL_PART_CHARS
+    from claims.selectors import claim_choices
+
+    claim = ClaimFactory(text="Azerbaijan allowed\n its territory " + "to be used " * 20)
+    twin = ClaimFactory(text=claim.text)
+    labels = {c["id"]: c["label"] for c in claim_choices(text="territory")}
+    assert labels[claim.pk].startswith("Azerbaijan allowed its territory to be used")
+    assert labels[claim.pk].endswith(f"… · #{claim.pk}")
+    assert len(labels[claim.pk]) == LABEL_PART_CHARS + len(f" · #{claim.pk}")
+    assert labels[twin.pk] != labels[claim.pk]

@@ -199,13 +199,27 @@ def test_a_speaker_is_found_by_the_arabic_spelling_of_his_urdu_alias(editor_clie
     # The seed's Urdu alias is شاہین مصطفیاف: heh goal and Persian yeh, here Arabic heh and yeh.
     response = editor_client.get(reverse("claims:speaker_names"), {"q": "شاهين مصطفياف"})
     speaker = Speaker.objects.get(name="Shahin Mustafayev")
-    assert response.json() == {"results": [{"id": speaker.pk, "label": "Shahin Mustafayev"}]}
+    label = f"Shahin Mustafayev · Deputy Prime Minister of Azerbaijan · #{speaker.pk}"
+    assert response.json() == {"results": [{"id": speaker.pk, "label": label}]}
 
 
 def test_a_claim_is_found_by_the_persian_spelling_of_its_urdu_variant(editor_client, seeded):
     claim = Claim.objects.get(external_id="seed-azerbaijan-territory-attack-iran")
     response = editor_client.get(reverse("claims:claim_names"), {"q": "آذربایجان نے ایران پر حملے"})
-    assert response.json() == {"results": [{"id": claim.pk, "label": claim.text}]}
+    label = f"Azerbaijan allowed its territory to be used for the attack on Iran · #{claim.pk}"
+    assert response.json() == {"results": [{"id": claim.pk, "label": label}]}
+
+
+def test_two_speakers_of_one_name_are_offered_under_two_labels(editor_client) -> None:
+    first = SpeakerFactory(name="Shahin Mustafayev", role="Deputy Prime Minister")
+    second = SpeakerFactory(name="Shahin Mustafayev", is_confirmed=False)
+    results = editor_client.get(reverse("claims:speaker_names"), {"q": "shahin"}).json()
+    assert results == {
+        "results": [
+            {"id": first.pk, "label": f"Shahin Mustafayev · Deputy Prime Minister · #{first.pk}"},
+            {"id": second.pk, "label": f"Shahin Mustafayev · #{second.pk}"},
+        ]
+    }
 
 
 def test_a_name_list_offers_at_most_twenty_names(editor_client) -> None:
@@ -222,9 +236,12 @@ def test_the_search_form_shows_the_chosen_speaker_and_claim_by_name(editor_clien
         reverse("claims:search"), {"speaker": speaker.pk, "claim": claim.pk}
     ).content.decode()
     assert f'<input type="hidden" name="speaker" id="id_speaker" value="{speaker.pk}">' in page
-    assert 'id="id_speaker_name" value="Shahin Mustafayev"' in page
+    assert f'id="id_speaker_name" value="Shahin Mustafayev · #{speaker.pk}"' in page
     assert f'<input type="hidden" name="claim" id="id_claim" value="{claim.pk}">' in page
-    assert 'id="id_claim_name" value="Azerbaijan allowed its territory to be used"' in page
+    assert (
+        f'id="id_claim_name" value="Azerbaijan allowed its territory to be used · #{claim.pk}"'
+        in page
+    )
     assert '<label for="id_speaker_name">Speaker</label>' in page
     assert f'data-names="{reverse("claims:speaker_names")}"' in page
     assert "/static/claims/names.js" in page

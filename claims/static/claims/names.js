@@ -1,6 +1,8 @@
 // The search form's speaker and claim boxes (claims.filters.NameInput): type part of a name in
 // any spelling, pick it from the list, and the hidden input beside the box takes the record's
 // id, which is what the URL keeps. A name that is on no list cannot be submitted.
+// Every label ends in its record's id ("Name · role · #12", claims.names), so two speakers
+// of one name are two labels, and the label picked names exactly one record.
 "use strict";
 
 (function () {
@@ -10,7 +12,7 @@
   function attach(box) {
     const idInput = document.getElementById(box.dataset.idInput);
     const options = document.getElementById(box.getAttribute("list"));
-    const offered = new Map(); // label -> id of every name offered so far
+    const offered = new Map(); // exact label -> id, for every label offered so far
     let timer = null;
     let latest = 0;
 
