@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
 from django.db.models import Count, QuerySet
+from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -30,6 +33,7 @@ from claims.paginators import EstimatedCountPaginator
 from claims.review_admin import SuggestionAdmin
 from claims.selectors import claim_links_in_time_order, claims_with_counts
 from claims.services.claims import claim_save, claim_variant_save
+from claims.services.links import claim_link_save
 from claims.services.speakers import SpeakerError, speaker_confirm, speaker_merge
 from sources.admin import count_column
 from sources.bidi import BidiAdminMixin, bidi
@@ -159,6 +163,24 @@ class ClaimLinkInline(BidiAdminMixin, admin.TabularInline):
         )
 
 
+def _save_each(formset: BaseModelFormSet, save: Callable[[models.Model], object]) -> None:
+    """Save an inline's new and changed rows through `save` (a service); delete its deleted."""
+    for row in formset.save(commit=False):
+        save(row)
+    for row in formset.deleted_objects:
+        row.delete()
+
+
+class ClaimLinkInlineSaving:
+    """For an admin showing ClaimLinkInline: its links are saved through claim_link_save,
+    so a link added there names the analyst who made it."""
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not ClaimLink:
+            return super().save_formset(request, form, formset, change)
+        _save_each(formset, lambda link: claim_link_save(link=link, user=request.user))
+
+
 class StatementLanguageFilter(admin.SimpleListFilter):
     # Fixed choices: the default filter would run SELECT DISTINCT language over every row.
     title = "language"
@@ -188,7 +210,7 @@ class StatementOutletCountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Statement)
-class StatementAdmin(BidiAdminMixin, admin.ModelAdmin):
+class StatementAdmin(ClaimLinkInlineSaving, BidiAdminMixin, admin.ModelAdmin):
     """Built for a million rows: no exact COUNT, no DISTINCT scans, full-text search."""
 
     list_display = [
@@ -265,7 +287,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(ClaimLinkInlineSaving, BidiAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "claim_text",
         "language",
@@ -309,10 +331,7 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not ClaimVariant:
             return super().save_formset(request, form, formset, change)
-        for variant in formset.save(commit=False):
-            claim_variant_save(variant=variant)
-        for variant in formset.deleted_objects:
-            variant.delete()
+        _save_each(formset, lambda variant: claim_variant_save(variant=variant))
 
     def _history(self, obj: Claim) -> list[ClaimLink]:
         # One query for both the chart and the timeline of the change page.
@@ -363,12 +382,11 @@ class ClaimLinkAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
     ]
     search_fields = ["statement__text", "claim__text", "statement__speaker__name"]
     raw_id_fields = ["statement", "claim", "suggestion"]
-    readonly_fields = ["confirmed_by", "confirmed_at"]
+    # Set by claim_link_save: a link made here is the analyst's, confirmed by them.
+    readonly_fields = ["origin", "confirmed_by", "confirmed_at"]
 
     def save_model(self, request: HttpRequest, obj: ClaimLink, form, change: bool) -> None:
-        if not change:
-            obj.confirmed_by = request.user
-        super().save_model(request, obj, form, change)
+        claim_link_save(link=obj, user=request.user)
 
 
 admin.site.register(Suggestion, SuggestionAdmin)
