@@ -145,12 +145,9 @@ CLAIM_TIMELINE_LIMIT = 200
 
 
 def claim_timeline(*, claim: Claim) -> QuerySet[ClaimLink]:
-    """The claim's links in the order their statements were made."""
-    return (
-        ClaimLink.objects.filter(claim=claim)
-        .select_related("statement__speaker", "statement__article__source")
-        .order_by("statement__said_on", "statement_id")[:CLAIM_TIMELINE_LIMIT]
-    )
+    """The first CLAIM_TIMELINE_LIMIT of the claim's links in time order, as the admin
+    orders them all."""
+    return claim_links_in_time_order(claim=claim)[:CLAIM_TIMELINE_LIMIT]
 
 
 def articles_for_reextraction(
@@ -394,7 +391,7 @@ def claim_links_in_time_order(*, claim: Claim) -> QuerySet[ClaimLink]:
     """Every link of the claim in time order, each with `said`: when its statement was made.
 
     An undated statement counts from its article's publication, else from when it was stored
-    (dates in UTC, as the database keeps them).
+    (dates in UTC, as the database keeps them); statements of one day in the order stored.
     """
     said = Coalesce(
         "statement__said_on",
@@ -405,7 +402,7 @@ def claim_links_in_time_order(*, claim: Claim) -> QuerySet[ClaimLink]:
         ClaimLink.objects.filter(claim=claim)
         .select_related("statement__speaker", "statement__article__source")
         .annotate(said=said)
-        .order_by("said", "pk")
+        .order_by("said", "statement_id")
     )
 
 
