@@ -38,7 +38,7 @@ from claims.services.speakers import SpeakerError, speaker_confirm, speaker_merg
 from sources.admin import count_column
 from sources.bidi import BidiAdminMixin, bidi
 from sources.models import Source
-from sources.search import TsQuery, search_query
+from sources.search import documents_matching
 from sources.text import normalise
 
 
@@ -250,10 +250,7 @@ class StatementAdmin(ClaimLinkInlineSaving, BidiAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).defer("search_document")
 
     def get_search_results(self, request, queryset, search_term):
-        parsed = search_query(search_term)
-        if not parsed:
-            return queryset, False
-        return queryset.filter(search_document=TsQuery(parsed.tsquery)), False
+        return documents_matching(queryset, search_term), False
 
     @admin.display(description="Role then", ordering="speaker_role")
     def speaker_role_text(self, obj: Statement) -> str:
