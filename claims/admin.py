@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -31,15 +31,20 @@ from claims.models import (
 )
 from claims.paginators import EstimatedCountPaginator
 from claims.review_admin import SuggestionAdmin
-from claims.selectors import claim_links_in_time_order, claims_with_counts
+from claims.selectors import (
+    claim_links_in_time_order,
+    claims_with_counts,
+    speakers_with_alias,
+    speakers_with_statement_counts,
+    topics_with_claim_counts,
+)
 from claims.services.claims import claim_save, claim_variant_save
 from claims.services.links import claim_link_save
 from claims.services.speakers import SpeakerError, speaker_confirm, speaker_merge
 from sources.admin import count_column
 from sources.bidi import BidiAdminMixin, bidi
-from sources.models import Source
 from sources.search import documents_matching
-from sources.text import normalise
+from sources.selectors import source_countries
 
 
 class SpeakerAliasInline(BidiAdminMixin, admin.TabularInline):
@@ -71,19 +76,15 @@ class SpeakerAdmin(BidiAdminMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
         # statement_count for the list column; aliases prefetched for alias_names.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(statement_count=Count("statements", distinct=True))
-            .prefetch_related("aliases")
-        )
+        speakers = speakers_with_statement_counts(speakers=super().get_queryset(request))
+        return speakers.prefetch_related("aliases")
 
     def get_search_results(self, request, queryset, search_term):
         # Also match aliases by spelling key, so مصطفیاف finds مصطفياف and the like.
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        key = normalise(search_term)
-        if key:
-            queryset |= self.model.objects.filter(aliases__key__contains=key)
+        by_alias = speakers_with_alias(text=search_term)
+        if by_alias is not None:
+            queryset |= by_alias
             may_have_duplicates = True
         return queryset, may_have_duplicates
 
@@ -200,8 +201,7 @@ class StatementOutletCountryFilter(admin.SimpleListFilter):
     parameter_name = "outlet_country"
 
     def lookups(self, request, model_admin):
-        countries = Source.objects.exclude(country="").values_list("country", flat=True)
-        return [(country, country) for country in countries.distinct().order_by("country")]
+        return [(country, country) for country in source_countries()]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -280,7 +280,7 @@ class TopicAdmin(admin.ModelAdmin):
     claim_count = count_column("claim_count", "Claims")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
-        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+        return topics_with_claim_counts(topics=super().get_queryset(request))
 
 
 @admin.register(Claim)

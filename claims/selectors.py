@@ -9,14 +9,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
 from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
 from claims.highlight import keys_of_spans
-from claims.models import Claim, ClaimLink, ClaimVariant, Speaker, Stance, Statement, Suggestion
+from claims.models import (
+    Claim,
+    ClaimLink,
+    ClaimVariant,
+    Speaker,
+    Stance,
+    Statement,
+    Suggestion,
+    Topic,
+)
 from sources.models import Article
 from sources.search import highlight_spans
+from sources.selectors import count_of
 from sources.text import normalise
 
 # Re-extraction runs on processed articles and on failed ones (a fixed rule may now succeed);
@@ -54,13 +64,10 @@ def statement_list(*, filters: Mapping[str, Any] | StatementFilter) -> QuerySet[
 
 
 def _link_count(stance: str | None = None) -> Coalesce:
-    # A subquery per claim row rather than a JOIN and GROUP BY: a page of 50 claims then
-    # counts 50 claims' links (claimlink_claim_stance_idx), not all 600,000 links first.
-    links = ClaimLink.objects.filter(claim=OuterRef("pk"))
-    if stance:
-        links = links.filter(stance=stance)
-    counted = links.order_by().values("claim").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted), 0)
+    # Counted per claim row: a page of 50 claims counts 50 claims' links from
+    # claimlink_claim_stance_idx, not all 600,000 links first.
+    links = ClaimLink.objects.filter(stance=stance) if stance else ClaimLink.objects.all()
+    return count_of(links, pointing_at="claim")
 
 
 def claims_with_counts() -> QuerySet[Claim]:
@@ -235,14 +242,22 @@ def _spelling_pattern(text: str) -> str:
     return f"[{spellings.silent}]*".join(parts)
 
 
+def speakers_with_alias(*, text: str) -> QuerySet[Speaker] | None:
+    """Speakers with an alias that holds `text` in any spelling (the alias's key holds the
+    key of `text`), or None when `text` has nothing to look for."""
+    key = normalise(text)
+    return Speaker.objects.filter(aliases__key__contains=key) if key else None
+
+
 def speaker_choices(*, text: str, limit: int = NAME_CHOICES_LIMIT) -> list[dict[str, Any]]:
     """Speakers whose name or an alias holds `text` in any spelling, as `{id, label}`."""
-    key = normalise(text[:NAME_QUERY_CHARS])
-    if not key:
+    by_alias = speakers_with_alias(text=text[:NAME_QUERY_CHARS])
+    if by_alias is None:
         return []
-    by_alias = Speaker.objects.filter(aliases__key__contains=key).values("pk")
     speakers = (
-        Speaker.objects.filter(Q(name__iregex=_spelling_pattern(text)) | Q(pk__in=by_alias))
+        Speaker.objects.filter(
+            Q(name__iregex=_spelling_pattern(text)) | Q(pk__in=by_alias.values("pk"))
+        )
         .order_by("-is_confirmed", "name", "pk")
         .values_list("pk", "name")[:limit]
     )
@@ -408,13 +423,21 @@ def claim_links_in_time_order(*, claim: Claim) -> QuerySet[ClaimLink]:
 
 def articles_with_statement_counts(*, articles: QuerySet[Article]) -> QuerySet[Article]:
     """`articles`, each with statement_count: the statements stored for it."""
-    # A subquery per article row rather than a JOIN and GROUP BY: a page of 100 articles
-    # counts those articles' statements (statement_unique_span's index), not every one first.
-    counted = (
-        Statement.objects.filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(n=Count("*"))
-        .values("n")
+    # Counted per article row through statement_unique_span's index.
+    return articles.annotate(
+        statement_count=count_of(Statement.objects.all(), pointing_at="article")
     )
-    return articles.annotate(statement_count=Coalesce(Subquery(counted), 0))
+
+
+def speakers_with_statement_counts(*, speakers: QuerySet[Speaker]) -> QuerySet[Speaker]:
+    """`speakers`, each with statement_count: the statements attributed to them."""
+    return speakers.annotate(
+        statement_count=count_of(Statement.objects.all(), pointing_at="speaker")
+    )
+
+
+def topics_with_claim_counts(*, topics: QuerySet[Topic]) -> QuerySet[Topic]:
+    """`topics`, each with claim_count: the claims filed under them."""
+    return topics.annotate(
+        claim_count=count_of(Claim.topics.through.objects.all(), pointing_at="topic")
+    )
