@@ -14,6 +14,9 @@ from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
+# Registers the claims-side ArticleAdmin in place of sources' one. It imports sources.admin
+# itself before replacing its registration, so this import may stand anywhere.
+from claims import admin_articles  # noqa: F401
 from claims.admin_columns import PairColumns, text_column
 from claims.admin_export import export_statements_csv
 from claims.charts import weekly_stance_chart
@@ -401,6 +404,3 @@ class ExportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
-
-
-from claims import admin_articles  # noqa: E402, F401  replaces sources' ArticleAdmin
