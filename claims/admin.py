@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
+from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
+# Registers the claims-side ArticleAdmin in place of sources' one. It imports sources.admin
+# itself before replacing its registration, so this import may stand anywhere.
+from claims import admin_articles  # noqa: F401
 from claims.admin_columns import PairColumns, text_column
 from claims.admin_export import export_statements_csv
 from claims.charts import weekly_stance_chart
@@ -28,14 +34,20 @@ from claims.models import (
 )
 from claims.paginators import EstimatedCountPaginator
 from claims.review_admin import SuggestionAdmin
-from claims.selectors import claim_links_in_time_order, claims_with_counts
+from claims.selectors import (
+    claim_links_in_time_order,
+    claims_with_counts,
+    speakers_with_alias,
+    speakers_with_statement_counts,
+    topics_with_claim_counts,
+)
 from claims.services.claims import claim_save, claim_variant_save
+from claims.services.links import claim_link_save
 from claims.services.speakers import SpeakerError, speaker_confirm, speaker_merge
 from sources.admin import count_column
 from sources.bidi import BidiAdminMixin, bidi
-from sources.models import Source
-from sources.search import TsQuery, search_query
-from sources.text import normalise
+from sources.search import documents_matching
+from sources.selectors import source_countries
 
 
 class SpeakerAliasInline(BidiAdminMixin, admin.TabularInline):
@@ -67,19 +79,15 @@ class SpeakerAdmin(BidiAdminMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
         # statement_count for the list column; aliases prefetched for alias_names.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(statement_count=Count("statements", distinct=True))
-            .prefetch_related("aliases")
-        )
+        speakers = speakers_with_statement_counts(speakers=super().get_queryset(request))
+        return speakers.prefetch_related("aliases")
 
     def get_search_results(self, request, queryset, search_term):
         # Also match aliases by spelling key, so مصطفیاف finds مصطفياف and the like.
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        key = normalise(search_term)
-        if key:
-            queryset |= self.model.objects.filter(aliases__key__contains=key)
+        by_alias = speakers_with_alias(text=search_term)
+        if by_alias is not None:
+            queryset |= by_alias
             may_have_duplicates = True
         return queryset, may_have_duplicates
 
@@ -159,6 +167,24 @@ class ClaimLinkInline(BidiAdminMixin, admin.TabularInline):
         )
 
 
+def _save_each(formset: BaseModelFormSet, save: Callable[[models.Model], object]) -> None:
+    """Save an inline's new and changed rows through `save` (a service); delete its deleted."""
+    for row in formset.save(commit=False):
+        save(row)
+    for row in formset.deleted_objects:
+        row.delete()
+
+
+class ClaimLinkInlineSaving:
+    """For an admin showing ClaimLinkInline: its links are saved through claim_link_save,
+    so a link added there names the analyst who made it."""
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not ClaimLink:
+            return super().save_formset(request, form, formset, change)
+        _save_each(formset, lambda link: claim_link_save(link=link, user=request.user))
+
+
 class StatementLanguageFilter(admin.SimpleListFilter):
     # Fixed choices: the default filter would run SELECT DISTINCT language over every row.
     title = "language"
@@ -178,8 +204,7 @@ class StatementOutletCountryFilter(admin.SimpleListFilter):
     parameter_name = "outlet_country"
 
     def lookups(self, request, model_admin):
-        countries = Source.objects.exclude(country="").values_list("country", flat=True)
-        return [(country, country) for country in countries.distinct().order_by("country")]
+        return [(country, country) for country in source_countries()]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -188,7 +213,7 @@ class StatementOutletCountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Statement)
-class StatementAdmin(BidiAdminMixin, admin.ModelAdmin):
+class StatementAdmin(ClaimLinkInlineSaving, BidiAdminMixin, admin.ModelAdmin):
     """Built for a million rows: no exact COUNT, no DISTINCT scans, full-text search."""
 
     list_display = [
@@ -228,10 +253,7 @@ class StatementAdmin(BidiAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).defer("search_document")
 
     def get_search_results(self, request, queryset, search_term):
-        parsed = search_query(search_term)
-        if not parsed:
-            return queryset, False
-        return queryset.filter(search_document=TsQuery(parsed.tsquery)), False
+        return documents_matching(queryset, search_term), False
 
     @admin.display(description="Role then", ordering="speaker_role")
     def speaker_role_text(self, obj: Statement) -> str:
@@ -261,11 +283,11 @@ class TopicAdmin(admin.ModelAdmin):
     claim_count = count_column("claim_count", "Claims")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
-        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+        return topics_with_claim_counts(topics=super().get_queryset(request))
 
 
 @admin.register(Claim)
-class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(ClaimLinkInlineSaving, BidiAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "claim_text",
         "language",
@@ -309,10 +331,7 @@ class ClaimAdmin(BidiAdminMixin, SimpleHistoryAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not ClaimVariant:
             return super().save_formset(request, form, formset, change)
-        for variant in formset.save(commit=False):
-            claim_variant_save(variant=variant)
-        for variant in formset.deleted_objects:
-            variant.delete()
+        _save_each(formset, lambda variant: claim_variant_save(variant=variant))
 
     def _history(self, obj: Claim) -> list[ClaimLink]:
         # One query for both the chart and the timeline of the change page.
@@ -363,12 +382,11 @@ class ClaimLinkAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
     ]
     search_fields = ["statement__text", "claim__text", "statement__speaker__name"]
     raw_id_fields = ["statement", "claim", "suggestion"]
-    readonly_fields = ["confirmed_by", "confirmed_at"]
+    # Set by claim_link_save: a link made here is the analyst's, confirmed by them.
+    readonly_fields = ["origin", "confirmed_by", "confirmed_at"]
 
     def save_model(self, request: HttpRequest, obj: ClaimLink, form, change: bool) -> None:
-        if not change:
-            obj.confirmed_by = request.user
-        super().save_model(request, obj, form, change)
+        claim_link_save(link=obj, user=request.user)
 
 
 admin.site.register(Suggestion, SuggestionAdmin)
@@ -386,6 +404,3 @@ class ExportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
-
-
-from claims import admin_articles  # noqa: E402, F401  replaces sources' ArticleAdmin

@@ -1,7 +1,7 @@
 """The article admin seen from the claims side: what extraction found, and re-extraction.
 
 sources knows nothing about claims, so its ArticleAdmin is extended here and registered in
-its place (claims/admin.py imports this module last).
+its place when claims/admin.py imports this module.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from claims.models import Claim, ClaimLink, Speaker, Stance, Statement, Suggestion
 from claims.names import NameChoice, claim_labels, speaker_labels
 from sources.models import Source
-from sources.search import TsQuery, search_query
+from sources.search import TsQuery, documents_matching, search_query
 
 # The languages Claimledger follows; the filter offers these rather than scanning a million
 # statements for their distinct languages.
@@ -188,10 +188,7 @@ class StatementFilter(django_filters.FilterSet):
                 self.filters[name].label = f"{self.filters[name].label} id"
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        parsed = search_query(value)
-        if not parsed:
-            return queryset
-        return queryset.filter(search_document=TsQuery(parsed.tsquery))
+        return documents_matching(queryset, value)
 
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(article__source__country=value.strip().upper())

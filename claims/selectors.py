@@ -7,12 +7,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
 from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
 from claims.highlight import keys_of_spans
-from claims.models import Claim, ClaimLink, ClaimVariant, Speaker, Stance, Statement, Suggestion
+from claims.models import (
+    Claim,
+    ClaimLink,
+    ClaimVariant,
+    Speaker,
+    Stance,
+    Statement,
+    Suggestion,
+    Topic,
+)
 from claims.names import (
     NAME_QUERY_CHARS,
     NameChoice,
@@ -23,6 +32,7 @@ from claims.names import (
 )
 from sources.models import Article
 from sources.search import highlight_spans
+from sources.selectors import count_of
 from sources.text import normalise
 
 # Re-extraction runs on processed articles and on failed ones (a fixed rule may now succeed);
@@ -60,13 +70,10 @@ def statement_list(*, filters: Mapping[str, Any] | StatementFilter) -> QuerySet[
 
 
 def _link_count(stance: str | None = None) -> Coalesce:
-    # A subquery per claim row rather than a JOIN and GROUP BY: a page of 50 claims then
-    # counts 50 claims' links (claimlink_claim_stance_idx), not all 600,000 links first.
-    links = ClaimLink.objects.filter(claim=OuterRef("pk"))
-    if stance:
-        links = links.filter(stance=stance)
-    counted = links.order_by().values("claim").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted), 0)
+    # Counted per claim row: a page of 50 claims counts 50 claims' links from
+    # claimlink_claim_stance_idx, not all 600,000 links first.
+    links = ClaimLink.objects.filter(stance=stance) if stance else ClaimLink.objects.all()
+    return count_of(links, pointing_at="claim")
 
 
 def claims_with_counts() -> QuerySet[Claim]:
@@ -151,12 +158,9 @@ CLAIM_TIMELINE_LIMIT = 200
 
 
 def claim_timeline(*, claim: Claim) -> QuerySet[ClaimLink]:
-    """The claim's links in the order their statements were made."""
-    return (
-        ClaimLink.objects.filter(claim=claim)
-        .select_related("statement__speaker", "statement__article__source")
-        .order_by("statement__said_on", "statement_id")[:CLAIM_TIMELINE_LIMIT]
-    )
+    """The first CLAIM_TIMELINE_LIMIT of the claim's links in time order, as the admin
+    orders them all."""
+    return claim_links_in_time_order(claim=claim)[:CLAIM_TIMELINE_LIMIT]
 
 
 def articles_for_reextraction(
@@ -186,14 +190,20 @@ def articles_for_reextraction(
 NAME_CHOICES_LIMIT = 20
 
 
+def speakers_with_alias(*, text: str) -> QuerySet[Speaker] | None:
+    """Speakers with an alias that holds `text` in any spelling (the alias's key holds the
+    key of `text`), or None when `text` has nothing to look for."""
+    key = normalise(text)
+    return Speaker.objects.filter(aliases__key__contains=key) if key else None
+
+
 def speaker_choices(*, text: str, limit: int = NAME_CHOICES_LIMIT) -> list[NameChoice]:
     """Speakers whose name or an alias holds `text` in any spelling, as `{id, label}`."""
-    key = normalise(text[:NAME_QUERY_CHARS])
-    if not key:
+    by_alias = speakers_with_alias(text=text[:NAME_QUERY_CHARS])
+    if by_alias is None:
         return []
-    by_alias = Speaker.objects.filter(aliases__key__contains=key).values("pk")
     speakers = Speaker.objects.filter(
-        Q(name__iregex=spelling_pattern(text)) | Q(pk__in=by_alias)
+        Q(name__iregex=spelling_pattern(text)) | Q(pk__in=by_alias.values("pk"))
     ).order_by("-is_confirmed", "name", "pk")
     return speaker_labels(speakers[:limit])
 
@@ -331,7 +341,7 @@ def claim_links_in_time_order(*, claim: Claim) -> QuerySet[ClaimLink]:
     """Every link of the claim in time order, each with `said`: when its statement was made.
 
     An undated statement counts from its article's publication, else from when it was stored
-    (dates in UTC, as the database keeps them).
+    (dates in UTC, as the database keeps them); statements of one day in the order stored.
     """
     said = Coalesce(
         "statement__said_on",
@@ -342,19 +352,27 @@ def claim_links_in_time_order(*, claim: Claim) -> QuerySet[ClaimLink]:
         ClaimLink.objects.filter(claim=claim)
         .select_related("statement__speaker", "statement__article__source")
         .annotate(said=said)
-        .order_by("said", "pk")
+        .order_by("said", "statement_id")
     )
 
 
 def articles_with_statement_counts(*, articles: QuerySet[Article]) -> QuerySet[Article]:
     """`articles`, each with statement_count: the statements stored for it."""
-    # A subquery per article row rather than a JOIN and GROUP BY: a page of 100 articles
-    # counts those articles' statements (statement_unique_span's index), not every one first.
-    counted = (
-        Statement.objects.filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(n=Count("*"))
-        .values("n")
+    # Counted per article row through statement_unique_span's index.
+    return articles.annotate(
+        statement_count=count_of(Statement.objects.all(), pointing_at="article")
     )
-    return articles.annotate(statement_count=Coalesce(Subquery(counted), 0))
+
+
+def speakers_with_statement_counts(*, speakers: QuerySet[Speaker]) -> QuerySet[Speaker]:
+    """`speakers`, each with statement_count: the statements attributed to them."""
+    return speakers.annotate(
+        statement_count=count_of(Statement.objects.all(), pointing_at="speaker")
+    )
+
+
+def topics_with_claim_counts(*, topics: QuerySet[Topic]) -> QuerySet[Topic]:
+    """`topics`, each with claim_count: the claims filed under them."""
+    return topics.annotate(
+        claim_count=count_of(Claim.topics.through.objects.all(), pointing_at="topic")
+    )

@@ -3,12 +3,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import admin
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from sources.bidi import BidiAdminMixin, bidi
 from sources.models import Article, Feed, IngestionRun, Source
+from sources.selectors import ingestion_run_status_counts, sources_with_article_counts
 
 
 def count_column(annotation: str, description: str) -> Callable[[admin.ModelAdmin, Model], int]:
@@ -40,7 +41,7 @@ class SourceAdmin(BidiAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         # article_count: articles per source, for the list column and its sorting.
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        return sources_with_article_counts(sources=super().get_queryset(request))
 
 
 @admin.register(Article)
@@ -144,5 +145,5 @@ class IngestionRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="Articles by status")
     def article_progress(self, obj: IngestionRun) -> str:
-        counts = obj.articles.values_list("status").annotate(n=Count("id")).order_by("status")
+        counts = ingestion_run_status_counts(run=obj)
         return ", ".join(f"{status}: {n}" for status, n in counts) or "—"

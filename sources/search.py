@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery
+from django.db.models import QuerySet
 
 from sources.text import token_spans, tokenise
 
@@ -111,3 +112,12 @@ class TsQuery(SearchQuery):
         return super().as_sql(
             compiler, connection, function="", template="(%(expressions)s)::tsquery"
         )
+
+
+def documents_matching(queryset: QuerySet, text: str) -> QuerySet:
+    """The rows of `queryset` whose `search_document` matches the search box `text`; all of
+    them when `text` holds nothing to search for."""
+    parsed = search_query(text)
+    if not parsed:
+        return queryset
+    return queryset.filter(search_document=TsQuery(parsed.tsquery))

@@ -27,7 +27,7 @@ class BulkResult:
     skipped: int  # already decided by someone else meanwhile
 
 
-def _take(suggestion_id: int, status: str, user, reason: str = "") -> Suggestion:
+def _take(suggestion_id: int, status: str, user: AbstractBaseUser, reason: str = "") -> Suggestion:
     """Take the row for this decision if it is still pending; else say who decided first."""
     taken = Suggestion.objects.filter(pk=suggestion_id, status=Suggestion.Status.PENDING).update(
         status=status, reviewed_by=user, reviewed_at=timezone.now(), reject_reason=reason
@@ -51,7 +51,7 @@ def _take(suggestion_id: int, status: str, user, reason: str = "") -> Suggestion
     return suggestion
 
 
-def _link(suggestion: Suggestion, stance: str, user) -> ClaimLink:
+def _link(suggestion: Suggestion, stance: str, user: AbstractBaseUser) -> ClaimLink:
     link = ClaimLink.objects.filter(statement=suggestion.statement, claim=suggestion.claim).first()
     if link is not None:
         return link  # confirmed earlier by hand: that link and its stance stand

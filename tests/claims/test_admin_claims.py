@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim, ClaimVariant, Stance
+from tests.claims.test_selectors import links_around_an_undated_statement
 from tests.factories import ClaimFactory, ClaimLinkFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,11 @@ def test_the_claim_list_counts_each_claims_assertions_and_denials(admin_client) 
     assert (row.asserts_count, row.denies_count) == (2, 1)
     html = page.content.decode()
     assert '<td class="field-asserts_count">2</td><td class="field-denies_count">1</td>' in html
+
+
+def test_the_claims_timeline_dates_an_undated_statement_by_its_article(admin_client) -> None:
+    claim, in_time_order = links_around_an_undated_statement()
+    page = admin_client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    timeline = page[page.index('<table class="claim-timeline">') :]
+    positions = [timeline.index(link.statement.text) for link in in_time_order]
+    assert positions == sorted(positions)

@@ -6,11 +6,12 @@ import datetime
 
 import pytest
 
-from claims.models import ClaimLink, ClaimVariant, Stance, Statement, Suggestion
+from claims.models import Claim, ClaimLink, ClaimVariant, Stance, Statement, Suggestion
 from claims.selectors import (
     InvalidFilters,
     articles_with_statement_counts,
     claim_links_in_time_order,
+    claim_timeline,
     speaker_history,
     statement_list,
     suggestion_review,
@@ -296,6 +297,31 @@ def test_a_claims_links_in_time_order_date_undated_statements_by_article_then_st
         datetime.date(2025, 6, 2),
         stored.statement.created_at.astimezone(datetime.UTC).date(),
     ]
+
+
+def links_around_an_undated_statement() -> tuple[Claim, list[ClaimLink]]:
+    """A claim said on 1 and 3 June, and in between by a statement dated by its article only."""
+    claim = ClaimFactory()
+    later = ClaimLinkFactory(claim=claim, statement__said_on=datetime.date(2025, 6, 3))
+    undated = ClaimLinkFactory(
+        claim=claim,
+        statement__said_on=None,
+        statement__article__published_at=datetime.datetime(2025, 6, 2, 9, tzinfo=datetime.UTC),
+    )
+    earlier = ClaimLinkFactory(claim=claim, statement__said_on=datetime.date(2025, 6, 1))
+    return claim, [earlier, undated, later]
+
+
+def test_the_page_and_the_admin_date_an_undated_statement_by_its_article() -> None:
+    claim, in_time_order = links_around_an_undated_statement()
+    assert list(claim_timeline(claim=claim)) == in_time_order
+    assert list(claim_links_in_time_order(claim=claim)) == in_time_order
+
+
+def test_the_claim_pages_timeline_stops_at_its_limit(monkeypatch) -> None:
+    monkeypatch.setattr("claims.selectors.CLAIM_TIMELINE_LIMIT", 2)
+    claim, in_time_order = links_around_an_undated_statement()
+    assert list(claim_timeline(claim=claim)) == in_time_order[:2]
 
 
 def test_articles_come_with_their_statement_counts() -> None:

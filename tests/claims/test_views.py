@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from claims.models import Claim, ClaimLink, Speaker, Stance
+from tests.claims.test_selectors import links_around_an_undated_statement
 from tests.factories import ClaimFactory, SpeakerFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +256,9 @@ def test_a_user_who_may_not_view_claims_chooses_a_claim_by_its_id(client) -> Non
     assert ">Claim id</label>" in page
     assert "Azerbaijan allowed" not in page
     assert 'id="id_speaker_name"' in page
+
+
+def test_the_claim_page_dates_an_undated_statement_by_its_article(editor_client) -> None:
+    claim, in_time_order = links_around_an_undated_statement()
+    response = editor_client.get(reverse("claims:claim", args=[claim.pk]))
+    assert response.context["timeline"] == in_time_order
