@@ -262,3 +262,6 @@ def test_the_claim_page_dates_an_undated_statement_by_its_article(editor_client)
     claim, in_time_order = links_around_an_undated_statement()
     response = editor_client.get(reverse("claims:claim", args=[claim.pk]))
     assert response.context["timeline"] == in_time_order
+    # The reader sees that date, marked as not the statement's own, rather than a "?".
+    assert "Not the statement" in response.content.decode()
+    assert ">June 2, 2025*</span>" in response.content.decode()
