@@ -88,13 +88,9 @@ def speaker_for_name(
             return existing, False
         # Two workers extracting two articles that both name a new person would otherwise
         # each create them. The lock lasts until the caller's transaction commits, so the
-        # second worker waits, then sees the first one's speaker below. Spellings that fold
-        # to one compact key (مصطفیٰ یوف, مصطفیاف) take the same lock.
+        # second worker waits, then sees the first one's speaker below.
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                [f"speaker:{_fold(_compact(name)) or key}"],
-            )
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [speaker_lock_key(name)])
         existing = _speaker_with_key(key)
         if existing is not None:
             return existing, False
@@ -108,6 +104,18 @@ def speaker_for_name(
         )
         speaker_alias_add(speaker=speaker, name=name, language=language)
         return speaker, True
+
+
+def speaker_lock_key(name: str) -> str:
+    """The advisory lock `speaker_for_name` takes before creating a speaker for `name`.
+
+    A lock, not a unique constraint on the alias key: two people may go by one name (an
+    analyst gives both speakers the alias, and a merge keeps them apart until asked), so
+    only the creation of a speaker for a name no alias knows is serialised. Spellings that
+    fold to one compact key (مصطفیٰ یوف, مصطفیاف) take the same lock. A caller resolving
+    several names takes the locks in this key's order, so two workers cannot deadlock.
+    """
+    return f"speaker:{_fold(_compact(name)) or normalise(name)}"
 
 
 def _speaker_with_key(key: str) -> Speaker | None:

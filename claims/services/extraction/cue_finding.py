@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from claims.services.extraction.spans import Found, quote_spans, sentences_of, trim
+from claims.services.extraction.spans import (
+    Found,
+    Span,
+    quote_spans,
+    sentences_of,
+    trim,
+    without_overlaps,
+)
 from claims.services.extraction_rules import PLACE_STEMS, Cue, LanguageRules
 from claims.services.lexicon.common import phrase_at
 from claims.services.reported_speech import Context, FoundSpeaker, Sentence
@@ -68,7 +75,7 @@ def statements_by_cues(body: str, rules: LanguageRules, index: SpeakerIndex) -> 
     # Every quotation: the names inside one are what was said, not who said it.
     for sent in sentences_of(body, quotes, carried=quotes):
         found.extend(_sentence_statements(_Reading(sent, rules, index, context)))
-    return found
+    return without_overlaps(found)
 
 
 def _sentence_statements(reading: _Reading) -> list[Found]:
@@ -342,10 +349,15 @@ def _with_quotes(reading: _Reading, mentions: list[_Mention], results: list[Foun
     if not inside:
         return results
     final = []
+    replaced: list[Span] = []
     for a, b in inside:
-        if len(token_spans(body, a, b)) < MIN_QUOTE_TOKENS:
+        tokens = token_spans(body, a, b)
+        if len(tokens) < MIN_QUOTE_TOKENS:
             continue
-        holder = next((r for r in results if r.start <= a + 1 and b <= r.end + 1), None)
+        # Compared by the quotation's words, not its marks: a reported span starts at a word,
+        # so "+5% growth …" or "(as expected) …" is held by the report starting at 5 or as.
+        words = (tokens[0][0], tokens[-1][1])
+        holder = next((r for r in results if _holds(r, words)), None)
         if holder is not None and (b - a) < QUOTE_SHARE * (holder.end - holder.start):
             continue  # a few quoted words inside reported speech: the report is the statement
         speaker, role = (holder.speaker, holder.role) if holder else (None, "")
@@ -363,7 +375,12 @@ def _with_quotes(reading: _Reading, mentions: list[_Mention], results: list[Foun
                 continue  # a quotation with no speaker in sight is a title or a scare quote
         qa, qb = trim(body, a, b)
         final.append(Found(qa, qb, body[qa:qb], "quote", speaker, role))
+        replaced.append(words)
         reading.context.remember(speaker, role)
-    quoted = [(f.start, f.end) for f in final]
-    final.extend(r for r in results if not any(r.start <= qa and qb <= r.end for qa, qb in quoted))
+    final.extend(r for r in results if not any(_holds(r, words) for words in replaced))
     return sorted(final, key=lambda f: f.start)
+
+
+def _holds(statement: Found, words: Span) -> bool:
+    """Whether `statement` spans all the words of a quotation (`words`: first to last)."""
+    return statement.start <= words[0] and words[1] <= statement.end

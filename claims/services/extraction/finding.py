@@ -9,7 +9,13 @@ measured without one. Urdu, Persian and Arabic are read by their structure
 from __future__ import annotations
 
 from claims.services.extraction.cue_finding import statements_by_cues
-from claims.services.extraction.spans import Found, quote_spans, sentences_of, trim
+from claims.services.extraction.spans import (
+    Found,
+    quote_spans,
+    sentences_of,
+    trim,
+    without_overlaps,
+)
 from claims.services.extraction_rules import RULES
 from claims.services.lexicon import LEXICONS
 from claims.services.reported_speech import Context, FoundSpeaker, Reader, speech_in
@@ -65,7 +71,7 @@ def _by_structure(body: str, language: str, index: SpeakerIndex, outlet: str) ->
             )
     if language == "fa":
         found = _office_then_name(found)
-    return _without_overlaps(found)
+    return without_overlaps(found)
 
 
 def _office_then_name(found: list[Found]) -> list[Found]:
@@ -87,17 +93,3 @@ def _office_then_name(found: list[Found]) -> list[Found]:
             item.role = item.role or item.speaker.name
             item.speaker = merged[item.speaker]
     return found
-
-
-def _without_overlaps(found: list[Found]) -> list[Found]:
-    """One statement per stretch of text: a span inside or mostly over another is dropped."""
-    kept: list[Found] = []
-    for item in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
-        if any(
-            min(item.end, k.end) - max(item.start, k.start)
-            > 0.5 * min(item.end - item.start, k.end - k.start)
-            for k in kept
-        ):
-            continue
-        kept.append(item)
-    return kept

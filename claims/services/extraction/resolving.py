@@ -9,7 +9,7 @@ from claims.models import SpeakerAlias
 from claims.services.extraction.spans import Found
 from claims.services.matching_index import index_state
 from claims.services.reported_speech import FoundSpeaker
-from claims.services.speakers import SpeakerIndex, speaker_for_name
+from claims.services.speakers import SpeakerIndex, speaker_for_name, speaker_lock_key
 from sources.text import normalise
 
 
@@ -59,8 +59,8 @@ def speakers_resolve(*, found: list[Found], language: str) -> ResolvedSpeakers:
     }
     created = 0
     ids: dict[tuple[str, str], int] = {}
-    # In sorted order: two workers creating the same new names lock them in the same order.
-    for key in sorted(names):
+    # In lock order: two workers creating the same new names lock them in the same order.
+    for key in sorted(names, key=lambda key: (speaker_lock_key(names[key][0].name), key)):
         named, role = names[key]
         speaker, is_new = speaker_for_name(
             name=named.name, language=language, kind=named.kind, role=role

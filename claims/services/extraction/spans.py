@@ -73,3 +73,27 @@ def trim(body: str, start: int, end: int) -> Span:
             end += 1
             break
     return start, end
+
+
+def without_overlaps(found: list[Found]) -> list[Found]:
+    """One statement per stretch of text, in text order: of two spans where one lies inside
+    or mostly over the other (one quotation read by two paths, or trimmed differently at a
+    leading + or «), the better-attributed one is kept, else the earlier, longer one."""
+    kept: list[Found] = []
+    for item in sorted(found, key=lambda f: (_attribution(f), f.start, f.start - f.end)):
+        if not any(
+            _overlap(item, k) > 0.5 * min(item.end - item.start, k.end - k.start) for k in kept
+        ):
+            kept.append(item)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def _attribution(item: Found) -> tuple[bool, bool, bool]:
+    """Sorts first for the statement that says most about who spoke: a speaker (an unnamed
+    source is not stored), one already known, a role."""
+    speaker = item.speaker
+    return (speaker is None, speaker is None or speaker.speaker_id is None, not item.role)
+
+
+def _overlap(a: Found, b: Found) -> int:
+    return min(a.end, b.end) - max(a.start, b.start)

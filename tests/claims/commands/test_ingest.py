@@ -44,3 +44,22 @@ def test_a_failed_run_is_reported_with_its_reason(db, tmp_path) -> None:
     with pytest.raises(CommandError, match="CSV header lacks the column"):
         call_command("ingest", str(path), stdout=StringIO(), stderr=StringIO())
     assert IngestionRun.objects.get().status == IngestionRun.Status.FAILED
+
+
+@pytest.mark.parametrize("symbol", ["+", "@", "#", "(", "$", "<"])
+def test_a_quote_opening_with_a_symbol_is_stored_as_one_statement(
+    db, tmp_path, symbol: str
+) -> None:
+    path = tmp_path / "a.jsonl"
+    row = {
+        "url": "https://news.example/growth",
+        "source": "Example News",
+        "body": f'John Carter said "{symbol}5% growth is expected in the coming year, he told us."',
+        "language": "en",
+        "published_at": "2025-07-21",
+    }
+    path.write_text(json.dumps(row), encoding="utf-8")
+    call_command("ingest", str(path), "--sync", stdout=StringIO())
+    statement = Statement.objects.get()
+    assert (statement.start, statement.kind, statement.speaker.name) == (18, "quote", "John Carter")
+    assert statement.text.startswith(f"{symbol}5%")

@@ -4,7 +4,9 @@ import pytest
 
 from claims.models import Speaker, Statement
 from claims.services.extraction.finding import statements_find
+from claims.services.extraction.spans import Found, without_overlaps
 from claims.services.extraction.storing import article_extract
+from claims.services.reported_speech import FoundSpeaker
 from claims.services.speakers import SpeakerIndex
 from sources.models import Article
 from sources.text import normalise
@@ -138,3 +140,66 @@ def test_a_failing_article_is_marked_failed_with_the_reason(db) -> None:
     article.refresh_from_db()
     assert article.status == Article.Status.FAILED
     assert "statement_unique_span" in article.error
+
+
+# --- one quotation, one statement ----------------------------------------------------
+
+LEADING_SYMBOLS = ["+", "@", "#", "(", "$", "<"]
+
+
+@pytest.mark.parametrize("symbol", LEADING_SYMBOLS)
+def test_a_quote_opening_with_a_symbol_is_one_statement(symbol: str) -> None:
+    # The quotation keeps its symbol, the report around it starts at the first word: both
+    # once became statements, 18–66 and 19–66.
+    body = f'John Carter said "{symbol}5% growth is expected in the coming year, he told us."'
+    found = statements_find(body, "en", _index())
+    assert [(f.start, f.end, f.kind) for f in found] == [(18, len(body) - 2, "quote")]
+    assert found[0].text.startswith(f"{symbol}5%")
+    assert found[0].speaker.name == "John Carter"
+
+
+@pytest.mark.parametrize("symbol", LEADING_SYMBOLS)
+@pytest.mark.parametrize(
+    ("language", "body"),
+    [
+        ("en", '"{s}5% growth is expected in the coming year," John Carter said.'),
+        ("ru", "Джон Картер заявил: «{s}5% роста ожидается в этом году»."),
+        ("az", "Con Karter bildirib: «{s}5% artım bu il gözlənilir»."),
+        (
+            "ur",
+            "شاہین مصطفیٰ یوف نے کہا: «{s}آذربائیجان اپنی سرزمین استعمال نہیں ہونے دے گا»۔",
+        ),
+        (
+            "ur",
+            "شاہین مصطفیٰ یوف نے کہا کہ “{s}آذربائیجان اپنی سرزمین استعمال نہیں ہونے دے گا”۔",
+        ),
+        ("fa", "علی باقری معاون وزیر امور خارجه گفت: «{s}مذاکرات هفته آینده ادامه خواهد داشت»."),
+        ("fa", "علی باقری معاون وزیر امور خارجه گفت: “{s}مذاکرات هفته آینده ادامه خواهد داشت”."),
+        (
+            "ar",
+            "وقال فريد قولييف المتحدث باسم الوزارة: «{s}إن بلاده لن تسمح بذلك أبدا في المستقبل».",
+        ),
+        ("ar", "وقال فريد قولييف: “{s}إن بلاده لن تسمح بذلك أبدا في المستقبل”."),
+    ],
+)
+def test_a_quotation_in_any_marks_and_language_is_one_statement(
+    symbol: str, language: str, body: str
+) -> None:
+    body = body.format(s=symbol)
+    [found] = statements_find(body, language, _index())
+    assert found.kind == "quote"
+    assert found.text.startswith(symbol)
+
+
+def test_overlapping_readings_keep_the_better_attributed_one() -> None:
+    known = FoundSpeaker(7, "Shahin Mustafayev")
+    unknown = FoundSpeaker(None, "Mustafayev's office")
+    body = "x" * 60
+    found = without_overlaps(
+        [
+            Found(0, 40, body[0:40], "reported", unknown),
+            Found(1, 40, body[1:40], "quote", known, "deputy prime minister"),
+            Found(45, 60, body[45:60], "reported", None),
+        ]
+    )
+    assert [(f.start, f.speaker) for f in found] == [(1, known), (45, None)]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import random
+import string
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 
@@ -16,6 +22,7 @@ from claims.services.speakers import (
     speaker_alias_add,
     speaker_confirm,
     speaker_for_name,
+    speaker_lock_key,
     speaker_merge,
 )
 from sources.text import normalise
@@ -25,6 +32,7 @@ from tests.factories import (
     StatementFactory,
     SuggestionFactory,
 )
+from tests.workers import database_url_for_tests
 
 
 def _index(*aliases: tuple[int, str]) -> SpeakerIndex:
@@ -212,6 +220,80 @@ def test_two_workers_creating_the_same_new_name_at_once_create_one_speaker(
     assert sorted(created for _, created in results) == [False, True]
     assert len({speaker_id for speaker_id, _ in results}) == 1
     assert Speaker.objects.count() == 1
+
+
+def test_spellings_folding_to_one_key_take_one_lock() -> None:
+    assert speaker_lock_key("شاہین مصطفیٰ یوف") == speaker_lock_key("شاہین مصطفیاف")
+    assert speaker_lock_key("Mustafayev") == speaker_lock_key("Mustafaev")
+    assert speaker_lock_key("Mustafayev") != speaker_lock_key("Mustafa")
+
+
+# Run by each of two processes: resolve every name given, one transaction each, starting
+# together once the file named first exists.
+_RESOLVER = """
+import os, sys, time
+import django
+
+django.setup()
+from django.db import connection, transaction
+from claims.services.speakers import speaker_for_name
+
+connection.ensure_connection()
+print("ready", flush=True)
+go, names = sys.argv[1], sys.argv[2:]
+while not os.path.exists(go):
+    time.sleep(0.001)
+for name in names:
+    with transaction.atomic():
+        speaker_for_name(name=name, language="en")
+"""
+
+
+def _new_names(count: int) -> list[str]:
+    # Random letters: no two names are close spellings of each other, so each must become
+    # its own speaker.
+    rng = random.Random(10)
+
+    def word() -> str:
+        return "".join(rng.choices(string.ascii_lowercase, k=9)).capitalize()
+
+    return [f"{word()} {word()}" for _ in range(count)]
+
+
+def test_two_processes_resolving_the_same_new_names_at_once_create_each_once(
+    transactional_db, tmp_path
+) -> None:
+    names = _new_names(50)
+    go = tmp_path / "go"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_tests(),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+    }
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RESOLVER, str(go), *names],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for process in processes:
+        assert process.stdout.readline() == "ready\n", process.communicate()[1]
+    go.touch()
+    for process in processes:
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
+
+    assert Speaker.objects.count() == 50
+    assert SpeakerAlias.objects.count() == 50
+    assert sorted(SpeakerAlias.objects.values_list("key", flat=True)) == sorted(
+        normalise(name) for name in names
+    )
 
 
 # --- speaker_merge ---------------------------------------------------------------------
