@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from claims.models import Claim, ClaimVariant
 from claims.services.queueing import claim_search_queue
@@ -186,7 +187,10 @@ def _write(rows: list[ClaimRow]) -> ImportReport:
         for row in rows
         if row.external_id not in existing
     ]
-    Claim.objects.bulk_create([claim for _, claim in new])
+    # bulk_create sends no signals: each row's history is written with it (no user: a command).
+    bulk_create_with_history(
+        [claim for _, claim in new], Claim, default_change_reason="import_claims"
+    )
     report.claims_created = len(new)
     claims = [(row, existing[row.external_id]) for row in rows if row.external_id in existing]
     claims += new
@@ -202,7 +206,7 @@ def _write(rows: list[ClaimRow]) -> ImportReport:
             if (claim.pk, language, text) not in have:
                 variants.append(ClaimVariant(claim=claim, language=language, text=text))
                 touched.add(claim.pk)
-    ClaimVariant.objects.bulk_create(variants)
+    bulk_create_with_history(variants, ClaimVariant, default_change_reason="import_claims")
     report.variants_created = len(variants)
     report.unchanged = len(claims) - len(touched)
     report.claim_ids = sorted(touched)

@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from claims.models import Claim, ClaimLink, Statement, Suggestion
 from claims.services.encoder import encoder_get
@@ -32,6 +33,9 @@ RESULTS = 10
 ENTITY_WEIGHT = 0.2
 # How far entity evidence moves a claim up the ranking (relative to the top BM25 score).
 RANK_ENTITY_WEIGHT = 0.1
+# The change reason on the history rows the matcher writes. No analyst decided them: their
+# user is empty (a worker), or whoever's request ran the matcher.
+HISTORY_REASON = "matcher"
 
 
 class MatchingError(Exception):
@@ -199,10 +203,18 @@ def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkR
             )
     try:
         with transaction.atomic():
-            result.suggestions = Suggestion.objects.bulk_create(suggestions)
+            # bulk_create sends no signals: the history rows are written beside the rows,
+            # in this transaction, so the audit trail has every suggestion and link.
+            result.suggestions = bulk_create_with_history(
+                suggestions, Suggestion, default_change_reason=HISTORY_REASON, default_date=now
+            )
             for link in links:
                 link.suggestion_id = link.suggestion.pk
-            result.links = ClaimLink.objects.bulk_create(links)
+            # Most statements confirm nothing; the helper costs ~0.5 ms even with no rows.
+            if links:
+                result.links = bulk_create_with_history(
+                    links, ClaimLink, default_change_reason=HISTORY_REASON, default_date=now
+                )
     except IntegrityError:
         # Another worker linked the same statement in between (a redelivered task): its
         # rows stand; the unique pairs make sure nothing was written twice.

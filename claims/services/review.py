@@ -16,6 +16,10 @@ from django.utils import timezone
 
 from claims.models import ClaimLink, Stance, Suggestion
 
+# The change reason on a decision's history rows: one suggestion at a time, or a bulk action.
+REVIEW = "review"
+BULK_REVIEW = "bulk review"
+
 
 class ReviewError(Exception):
     """A decision cannot be recorded; the message names the suggestion and the reason."""
@@ -27,10 +31,17 @@ class BulkResult:
     skipped: int  # already decided by someone else meanwhile
 
 
-def _take(suggestion_id: int, status: str, user: AbstractBaseUser, reason: str = "") -> Suggestion:
+def _take(
+    suggestion_id: int,
+    status: str,
+    user: AbstractBaseUser,
+    *,
+    change_reason: str,
+    reject_reason: str = "",
+) -> Suggestion:
     """Take the row for this decision if it is still pending; else say who decided first."""
     taken = Suggestion.objects.filter(pk=suggestion_id, status=Suggestion.Status.PENDING).update(
-        status=status, reviewed_by=user, reviewed_at=timezone.now(), reject_reason=reason
+        status=status, reviewed_by=user, reviewed_at=timezone.now(), reject_reason=reject_reason
     )
     suggestion = (
         Suggestion.objects.select_related("reviewed_by", "statement", "claim")
@@ -46,12 +57,21 @@ def _take(suggestion_id: int, status: str, user: AbstractBaseUser, reason: str =
             f"suggestion #{suggestion_id} was already {suggestion.get_status_display().lower()} "
             f"by {who} at {when}; nothing was changed"
         )
-    # A conditional UPDATE sends no signals; write its history entry ourselves.
-    Suggestion.history.bulk_history_create([suggestion], update=True, default_user=user)
+    # A conditional UPDATE sends no signals: write the history entry of the row it changed
+    # ourselves, in the caller's transaction; a lost race raised above and writes none.
+    Suggestion.history.bulk_history_create(
+        [suggestion],
+        update=True,
+        default_user=user,
+        default_change_reason=change_reason,
+        default_date=suggestion.reviewed_at,
+    )
     return suggestion
 
 
-def _link(suggestion: Suggestion, stance: str, user: AbstractBaseUser) -> ClaimLink:
+def _link(
+    suggestion: Suggestion, stance: str, user: AbstractBaseUser, *, change_reason: str
+) -> ClaimLink:
     link = ClaimLink.objects.filter(statement=suggestion.statement, claim=suggestion.claim).first()
     if link is not None:
         return link  # confirmed earlier by hand: that link and its stance stand
@@ -64,6 +84,7 @@ def _link(suggestion: Suggestion, stance: str, user: AbstractBaseUser) -> ClaimL
         confirmed_by=user,
     )
     link._history_user = user  # outside a request too (bulk actions, shell), history knows who
+    link._change_reason = change_reason
     link.save()
     return link
 
@@ -75,8 +96,8 @@ def suggestion_accept(
     if stance is not None and stance not in Stance.values:
         raise ReviewError(f"unknown stance {stance!r}; use one of {', '.join(Stance.values)}")
     with transaction.atomic():
-        suggestion = _take(suggestion_id, Suggestion.Status.ACCEPTED, user)
-        return _link(suggestion, stance or suggestion.suggested_stance, user)
+        suggestion = _take(suggestion_id, Suggestion.Status.ACCEPTED, user, change_reason=REVIEW)
+        return _link(suggestion, stance or suggestion.suggested_stance, user, change_reason=REVIEW)
 
 
 def suggestion_reject(
@@ -84,7 +105,13 @@ def suggestion_reject(
 ) -> Suggestion:
     """Reject a pending suggestion; the pair is never suggested again."""
     with transaction.atomic():
-        return _take(suggestion_id, Suggestion.Status.REJECTED, user, reason.strip())
+        return _take(
+            suggestion_id,
+            Suggestion.Status.REJECTED,
+            user,
+            change_reason=REVIEW,
+            reject_reason=reason.strip(),
+        )
 
 
 def suggestions_accept(*, suggestion_ids: Iterable[int], user: AbstractBaseUser) -> BulkResult:
@@ -93,11 +120,13 @@ def suggestions_accept(*, suggestion_ids: Iterable[int], user: AbstractBaseUser)
     with transaction.atomic():
         for suggestion_id in suggestion_ids:
             try:
-                suggestion = _take(suggestion_id, Suggestion.Status.ACCEPTED, user)
+                suggestion = _take(
+                    suggestion_id, Suggestion.Status.ACCEPTED, user, change_reason=BULK_REVIEW
+                )
             except ReviewError:
                 skipped += 1
                 continue
-            _link(suggestion, suggestion.suggested_stance, user)
+            _link(suggestion, suggestion.suggested_stance, user, change_reason=BULK_REVIEW)
             decided += 1
     return BulkResult(decided, skipped)
 
@@ -109,7 +138,13 @@ def suggestions_reject(
     with transaction.atomic():
         for suggestion_id in suggestion_ids:
             try:
-                _take(suggestion_id, Suggestion.Status.REJECTED, user, reason.strip())
+                _take(
+                    suggestion_id,
+                    Suggestion.Status.REJECTED,
+                    user,
+                    change_reason=BULK_REVIEW,
+                    reject_reason=reason.strip(),
+                )
             except ReviewError:
                 skipped += 1
                 continue

@@ -107,3 +107,19 @@ def test_the_command_reports_a_bad_file_as_an_error(tmp_path) -> None:
     path = write_jsonl(tmp_path / "claims.jsonl", [{"text": "No language"}])
     with pytest.raises(CommandError, match="line 1: language None"):
         call_command("import_claims", str(path))
+
+
+def test_every_imported_claim_and_variant_has_a_history_row(tmp_path) -> None:
+    rows = [ROWS[0], {**ROWS[1], "variants": [{"language": "de", "text": "Die Brücke schließt"}]}]
+    path = write_jsonl(tmp_path / "claims.jsonl", rows)
+
+    call_command("import_claims", str(path))
+    call_command("import_claims", str(path))
+
+    for model, count in [(Claim, 2), (ClaimVariant, 3)]:
+        history = model.history.all()
+        assert sorted(h.id for h in history) == sorted(model.objects.values_list("pk", flat=True))
+        assert len(history) == count
+        assert {(h.history_type, h.history_user, h.history_change_reason) for h in history} == {
+            ("+", None, "import_claims")
+        }

@@ -222,3 +222,35 @@ def test_a_new_link_rebuilds_only_the_index_of_confirmed_statements(db) -> None:
     assert after.claims is before.claims
     assert after.links is not before.links
     assert match_index().links is after.links
+
+
+def test_a_matcher_suggestion_has_one_history_row(territory) -> None:
+    statement = Statement.objects.get(text__startswith="آذربائیجان ہمیشہ ہمسایہ")
+
+    statement_link(statement_id=statement.pk)
+    statement_link(statement_id=statement.pk)
+
+    suggestion = Suggestion.objects.get(statement=statement)
+    history = suggestion.history.get()
+    assert (history.history_type, history.status) == ("+", "pending")
+    assert (history.history_user, history.history_change_reason) == (None, "matcher")
+
+
+def test_an_auto_confirmed_link_and_its_suggestion_have_one_history_row_each(db, settings) -> None:
+    settings.MATCH_AUTO_CONFIRM_THRESHOLD = 0.75
+    claim = ClaimFactory(text="The central bank raised interest rates to twelve percent")
+    statement = StatementFactory(
+        text="The central bank raised interest rates to twelve percent on Monday, traders said"
+    )
+
+    statement_link(statement_id=statement.pk)
+
+    link = ClaimLink.objects.get(statement=statement, claim=claim)
+    history = link.history.get()
+    assert (history.history_type, history.origin, history.suggestion_id) == (
+        "+",
+        "auto",
+        link.suggestion_id,
+    )
+    assert (history.history_user, history.history_change_reason) == (None, "matcher")
+    assert link.suggestion.history.get().status == Suggestion.Status.ACCEPTED
