@@ -25,6 +25,7 @@ from claims.models import ArticleExtraction, Statement
 from claims.services.extraction.finding import statements_find
 from claims.services.speakers import SpeakerIndex
 from measurement.schema import throwaway_schema
+from measurement.stats import ratio
 from sources.models import Article, IngestionRun
 from sources.text import normalise
 
@@ -53,11 +54,12 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.found_right / self.found if self.found else 1.0
+        # Nothing annotated or found in a fixture is a perfect score: no rule went wrong.
+        return ratio(self.found_right, self.found, when_empty=1.0)
 
     @property
     def recall(self) -> float:
-        return self.annotated_found / self.annotated if self.annotated else 1.0
+        return ratio(self.annotated_found, self.annotated, when_empty=1.0)
 
     def add(self, other: Score) -> None:
         self.annotated += other.annotated
@@ -218,15 +220,16 @@ class LanguageScore:
 
     @property
     def recall(self) -> float:
-        return self.found / self.gold_named if self.gold_named else 0.0
+        # As the benchmark's score.py counts an empty language: zero.
+        return ratio(self.found, self.gold_named, when_empty=0.0)
 
     @property
     def attributed_recall(self) -> float:
-        return self.right / self.gold_named if self.gold_named else 0.0
+        return ratio(self.right, self.gold_named, when_empty=0.0)
 
     @property
     def precision(self) -> float:
-        return self.precise / self.extracted if self.extracted else 0.0
+        return ratio(self.precise, self.extracted, when_empty=0.0)
 
     def add(self, other: LanguageScore) -> None:
         for name in COUNTS:

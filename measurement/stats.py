@@ -1,4 +1,4 @@
-"""Summary figures of timings, one definition for every measurement."""
+"""Summary figures of measurements (timings, scores), one definition for every measurement."""
 
 from __future__ import annotations
 
@@ -13,3 +13,8 @@ def percentile(values: Sequence[float], q: int) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def ratio(part: int, whole: int, *, when_empty: float) -> float:
+    """`part / whole`, or `when_empty` when there is nothing to divide by."""
+    return part / whole if whole else when_empty
