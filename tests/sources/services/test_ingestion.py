@@ -102,3 +102,18 @@ def test_the_same_text_under_another_url_counts_as_a_duplicate(tmp_path) -> None
 def test_an_unknown_source_name_is_refused_before_reading(tmp_path) -> None:
     with pytest.raises(IngestionError, match="unknown source 'Nope'"):
         ingest(target=str(tmp_path), source_name="Nope")
+
+
+def test_a_run_stopped_by_an_unexpected_error_is_closed_as_failed(tmp_path, monkeypatch) -> None:
+    def broken(**fields):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("sources.services.ingestion.article_create", broken)
+
+    with pytest.raises(RuntimeError):
+        ingest(target=str(_jsonl(tmp_path / "a.jsonl", [_row(1)])))
+
+    run = IngestionRun.objects.get()
+    assert run.status == IngestionRun.Status.FAILED
+    assert run.finished_at is not None
+    assert run.error == "stopped after 1 records by RuntimeError: disk on fire"
