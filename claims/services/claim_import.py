@@ -31,14 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from claims.models import Claim, ClaimVariant
 from claims.services.queueing import claim_search_queue
-from sources.services.values import (
-    ValueProblem,
-    csv_field_limit_raise,
-    json_load,
-    language_problem,
-    shown,
-    text_problem,
-)
+from sources.services import values
 
 VARIANT_MAX_BYTES = 2_600
 _VARIANT_COLUMN = re.compile(r"^variant_(.+)$")
@@ -77,7 +70,9 @@ class ImportReport:
 def _row(line: int, data: Any) -> tuple[ClaimRow | None, list[str]]:
     if not isinstance(data, dict):
         return None, [f"line {line}: expected an object, got {type(data).__name__}"]
-    errors = [f"line {line}: unknown field {shown(name)}" for name in sorted(set(data) - _FIELDS)]
+    errors = [
+        f"line {line}: unknown field {values.shown(name)}" for name in sorted(set(data) - _FIELDS)
+    ]
     external_id = data.get("id") or None
     text = data.get("text")
     language = data.get("language")
@@ -87,17 +82,21 @@ def _row(line: int, data: Any) -> tuple[ClaimRow | None, list[str]]:
     if external_id is not None and (not isinstance(external_id, str) or len(external_id) > id_max):
         errors.append(f"line {line}: id must be a string of at most {id_max} characters")
     elif external_id is not None:
-        errors += _problems(line, text_problem("id", external_id))
+        errors += _problems(line, values.text_problem("id", external_id))
     if not isinstance(text, str) or not text.strip():
         errors.append(f"line {line}: text is missing or empty")
     else:
         errors += _problems(line, _claim_text_problem("text", text))
     if not isinstance(language, str):
-        errors.append(f"line {line}: language {shown(language)} is not a code such as 'en' or 'ur'")
+        errors.append(
+            f"line {line}: language {values.shown(language)} is not a code such as 'en' or 'ur'"
+        )
     else:
-        errors += _problems(line, language_problem("language", language))
+        errors += _problems(line, values.language_problem("language", language))
     if not isinstance(status, str) or status not in Claim.Status.values:
-        errors.append(f"line {line}: status {shown(status)} is not one of {Claim.Status.values}")
+        errors.append(
+            f"line {line}: status {values.shown(status)} is not one of {Claim.Status.values}"
+        )
     if not isinstance(gloss_en, str):
         errors.append(f"line {line}: gloss_en must be text, not {type(gloss_en).__name__}")
     else:
@@ -131,11 +130,13 @@ def _variants(line: int, raw: Any) -> tuple[list[tuple[str, str]], list[str]]:
             errors.append(f"line {line}: variant {n} has no text")
             continue
         if not isinstance(v_language, str):
-            errors.append(f"line {line}: variant {n} has language {shown(v_language)}, not a code")
+            errors.append(
+                f"line {line}: variant {n} has language {values.shown(v_language)}, not a code"
+            )
             continue
         problems = [
             _claim_text_problem(f"variant {n} text", v_text),
-            language_problem(f"variant {n} language", v_language),
+            values.language_problem(f"variant {n} language", v_language),
         ]
         size = len(v_text.strip().encode("utf-8"))
         if size > VARIANT_MAX_BYTES:
@@ -151,7 +152,7 @@ def _variants(line: int, raw: Any) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def _claim_text_problem(name: str, value: str) -> str | None:
-    return text_problem(name, value.strip(), max_chars=settings.CLAIM_MAX_CHARS)
+    return values.text_problem(name, value.strip(), max_chars=settings.CLAIM_MAX_CHARS)
 
 
 def _problems(line: int, *problems: str | None) -> list[str]:
@@ -167,11 +168,11 @@ def _records(content: str, file_format: str) -> list[tuple[int, Any]]:
             if not raw.strip():
                 continue
             try:
-                records.append((line, json_load(raw)))
-            except ValueProblem as exc:
+                records.append((line, values.json_load(raw)))
+            except values.ValueProblem as exc:
                 records.append((line, str(exc)))
         return records
-    csv_field_limit_raise(content)
+    values.csv_field_limit_raise(content)
     reader = csv.DictReader(io.StringIO(content, newline=""))
     records = []
     for row in _csv_rows(reader, records):

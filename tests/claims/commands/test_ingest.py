@@ -14,6 +14,7 @@ from claims.models import Claim, ClaimLink, Statement, Suggestion
 from claims.services import queueing
 from claims.services.extraction.sweeping import articles_requeue_stale
 from sources.models import Article, IngestionRun
+from tests.sources.services.test_ingestion import article_row
 from tests.workers import database_url_for_tests
 
 pytestmark = pytest.mark.django_db
@@ -72,17 +73,6 @@ def test_a_quote_opening_with_a_symbol_is_stored_as_one_statement(
     assert statement.text.startswith(f"{symbol}5%")
 
 
-def _row(n: int, **fields) -> dict:
-    return {
-        "url": f"https://trend.example/news/{n}",
-        "source": "Trend",
-        "title": f"Report {n}",
-        "body": f"Report number {n}: the minister said that the talks went well.",
-        "published_at": "2025-07-20T10:00:00Z",
-        **fields,
-    }
-
-
 def _ingest(path) -> tuple[CommandError | None, str]:
     """Run the command as an operator would; return its error (if it failed) and stderr."""
     err = StringIO()
@@ -97,7 +87,9 @@ def _between_good_lines(tmp_path, bad: dict | bytes):
     path = tmp_path / "a.jsonl"
     middle = bad if isinstance(bad, bytes) else json.dumps(bad).encode()
     path.write_bytes(
-        b"\n".join([json.dumps(_row(1)).encode(), middle, json.dumps(_row(3)).encode()])
+        b"\n".join(
+            [json.dumps(article_row(1)).encode(), middle, json.dumps(article_row(3)).encode()]
+        )
     )
     return path
 
@@ -106,25 +98,46 @@ def _between_good_lines(tmp_path, bad: dict | bytes):
     ("bad", "named"),
     [
         *[
-            (_row(2, **{field: "a\x00b"}), f"line 2: {field} contains a NUL character")
+            (article_row(2, **{field: "a\x00b"}), f"line 2: {field} contains a NUL character")
             for field in ("title", "body", "author", "source")
         ],
-        (_row(2, url="https://trend.example/\x00"), "line 2: url contains a NUL character"),
-        (_row(2, language="e\x00n"), "line 2: language 'e\\x00n' is not a BCP 47 language tag"),
-        (_row(2, published_at="2025-07-20\x00"), "line 2: published_at contains a NUL"),
-        (_row(2, author="A" * 301), "line 2: author is 301 characters, over the 300 allowed"),
-        (_row(2, language="english"), "line 2: language 'english' is not a BCP 47 language tag"),
-        (_row(2, language="en-" + "-".join(["abcdefgh"] * 4) + "-x"), "line 2: language 'en-ab"),
-        (_row(2, source="S" * 201), "line 2: source is 201 characters, over the 200 allowed"),
+        (article_row(2, url="https://trend.example/\x00"), "line 2: url contains a NUL character"),
         (
-            _row(2, url="https://trend.example/" + "a" * 2000),
+            article_row(2, language="e\x00n"),
+            "line 2: language 'e\\x00n' is not a BCP 47 language tag",
+        ),
+        (article_row(2, published_at="2025-07-20\x00"), "line 2: published_at contains a NUL"),
+        (
+            article_row(2, author="A" * 301),
+            "line 2: author is 301 characters, over the 300 allowed",
+        ),
+        (
+            article_row(2, language="english"),
+            "line 2: language 'english' is not a BCP 47 language tag",
+        ),
+        (
+            article_row(2, language="en-" + "-".join(["abcdefgh"] * 4) + "-x"),
+            "line 2: language 'en-ab",
+        ),
+        (
+            article_row(2, source="S" * 201),
+            "line 2: source is 201 characters, over the 200 allowed",
+        ),
+        (
+            article_row(2, url="https://trend.example/" + "a" * 2000),
             "line 2: url is 2,022 characters, over the 2,000 allowed",
         ),
-        (_row(2, title=7), "line 2: title must be text, not int"),
+        (article_row(2, title=7), "line 2: title must be text, not int"),
         (b"[" * 100_000, "line 2: JSON nested deeper than 20 levels"),
         (b'{"url": ' + b"[" * 30 + b"]" * 30 + b"}", "line 2: JSON nested deeper than 20 levels"),
-        (_row(2, published_at="2025-07-20T10:00:00+25:00"), "line 2: published_at '2025-07-20T1"),
-        (_row(2, published_at="0001-01-01T00:00:00+05:00"), "line 2: published_at '0001-01-01T"),
+        (
+            article_row(2, published_at="2025-07-20T10:00:00+25:00"),
+            "line 2: published_at '2025-07-20T1",
+        ),
+        (
+            article_row(2, published_at="0001-01-01T00:00:00+05:00"),
+            "line 2: published_at '0001-01-01T",
+        ),
     ],
 )
 def test_a_bad_value_is_named_and_the_good_records_around_it_land(tmp_path, bad, named) -> None:
@@ -143,7 +156,7 @@ def test_a_bad_value_is_named_and_the_good_records_around_it_land(tmp_path, bad,
 
 
 def test_a_time_zone_offset_that_cannot_exist_is_named_with_its_line(tmp_path) -> None:
-    _ingest(_between_good_lines(tmp_path, _row(2, published_at="2025-07-20T10:00:00+25:00")))
+    _ingest(_between_good_lines(tmp_path, article_row(2, published_at="2025-07-20T10:00:00+25:00")))
 
     assert (
         IngestionRun.objects.get()
@@ -153,7 +166,7 @@ def test_a_time_zone_offset_that_cannot_exist_is_named_with_its_line(tmp_path) -
 
 
 def test_fields_it_does_not_know_are_ignored_whatever_they_hold(tmp_path) -> None:
-    extra = {**_row(2), "extra": {"a": [1]}, "n": 7, "flag": None, "tags": ["x"]}
+    extra = {**article_row(2), "extra": {"a": [1]}, "n": 7, "flag": None, "tags": ["x"]}
 
     error, stderr = _ingest(_between_good_lines(tmp_path, extra))
 
@@ -196,7 +209,7 @@ def test_with_the_broker_down_records_are_stored_pending_with_one_warning(
     tmp_path, settings, monkeypatch
 ) -> None:
     path = tmp_path / "a.jsonl"
-    path.write_text("\n".join(json.dumps(_row(n)) for n in (1, 2, 3)), encoding="utf-8")
+    path.write_text("\n".join(json.dumps(article_row(n)) for n in (1, 2, 3)), encoding="utf-8")
     # A port bound but not listening: every connection to it is refused at once.
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
