@@ -36,6 +36,11 @@ def shown(value: object) -> str:
 def text_problem(name: str, value: str, *, max_chars: int | None = None) -> str | None:
     if "\x00" in value:
         return f"{name} contains a NUL character (U+0000), which text cannot hold"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # JSON may spell half of a surrogate pair (\ud800) that no UTF-8 text can hold.
+        return f"{name} holds {shown(exc.object[exc.start : exc.end])}, which is not text"
     if max_chars is not None and len(value) > max_chars:
         return f"{name} is {len(value):,} characters, over the {max_chars:,} allowed"
     return None

@@ -107,6 +107,7 @@ def _between_good_lines(tmp_path, bad: dict | bytes):
             "line 2: language 'e\\x00n' is not a BCP 47 language tag",
         ),
         (article_row(2, published_at="2025-07-20\x00"), "line 2: published_at contains a NUL"),
+        (b'{"url": "https://trend.example/2", "body": "\\ud800"}', "line 2: body holds '\\ud800'"),
         (
             article_row(2, author="A" * 301),
             "line 2: author is 301 characters, over the 300 allowed",

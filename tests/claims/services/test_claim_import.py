@@ -154,6 +154,7 @@ def _import(path: Path) -> CommandError:
             {"text": "Fine", "language": "en", "variants": [{"language": "english", "text": "x"}]},
             "line 2: variant 1 language 'english' is not a BCP 47",
         ),
+        ('{"text": "a\\ud800", "language": "en"}', "line 2: text holds '\\ud800'"),
         ('{"text": ' + "[" * 100_000, "line 2: JSON nested deeper than 20 levels"),
     ],
 )

@@ -32,6 +32,12 @@ def test_text_names_a_nul_before_its_length() -> None:
     )
 
 
+def test_half_a_surrogate_pair_from_json_is_not_text() -> None:
+    assert text_problem("title", json_load('"a\\ud800b"')) == (
+        "title holds '\\ud800', which is not text"
+    )
+
+
 def test_json_may_nest_to_the_limit_and_no_deeper() -> None:
     assert json_load("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH) is not None
     assert json_load("null") is None
