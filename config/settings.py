@@ -165,6 +165,8 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Ingestion
 ARTICLE_MAX_CHARS = env_int("CLAIMLEDGER_MAX_ARTICLE_CHARS", 200_000)
+# A claim, its gloss and each variant: every worker keeps all claims in its matching index.
+CLAIM_MAX_CHARS = env_int("CLAIMLEDGER_MAX_CLAIM_CHARS", 2_000)
 FETCH_USER_AGENT = os.environ.get(
     "CLAIMLEDGER_USER_AGENT",
     "Claimledger/0.1 (claim tracking for newsrooms; +https://github.com/claimledger)",

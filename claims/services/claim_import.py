@@ -8,25 +8,32 @@ column per variant language (e.g. `variant_ur`). Only `text` and `language` are 
 
 `id` is the claim's external id: a claim already imported under it is left as it is, and only
 variants it lacks are added, so importing the same file twice changes nothing.
+
+A claim's text, gloss and variants are at most CLAIMLEDGER_MAX_CLAIM_CHARS characters: every
+worker holds every claim in its matching index, so one huge claim slows every link. A variant
+must also fit the btree index behind its (claim, language, text) uniqueness, whose rows
+PostgreSQL caps at 2,704 bytes: VARIANT_MAX_BYTES of UTF-8 leaves room for the other columns.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from claims.models import Claim, ClaimVariant
 from claims.services.queueing import claim_search_queue
-from sources.models import LANGUAGE_CODE_RE
+from sources.services import values
 
+VARIANT_MAX_BYTES = 2_600
 _VARIANT_COLUMN = re.compile(r"^variant_(.+)$")
 _FIELDS = {"id", "text", "language", "status", "gloss_en", "variants"}
 
@@ -63,33 +70,39 @@ class ImportReport:
 def _row(line: int, data: Any) -> tuple[ClaimRow | None, list[str]]:
     if not isinstance(data, dict):
         return None, [f"line {line}: expected an object, got {type(data).__name__}"]
-    errors = [f"line {line}: unknown field {name!r}" for name in sorted(set(data) - _FIELDS)]
+    errors = [
+        f"line {line}: unknown field {values.shown(name)}" for name in sorted(set(data) - _FIELDS)
+    ]
     external_id = data.get("id") or None
     text = data.get("text")
     language = data.get("language")
     status = data.get("status") or Claim.Status.UNVERIFIED
-    if external_id is not None and (not isinstance(external_id, str) or len(external_id) > 100):
-        errors.append(f"line {line}: id must be a string of at most 100 characters")
+    gloss_en = data.get("gloss_en") or ""
+    id_max = Claim._meta.get_field("external_id").max_length
+    if external_id is not None and (not isinstance(external_id, str) or len(external_id) > id_max):
+        errors.append(f"line {line}: id must be a string of at most {id_max} characters")
+    elif external_id is not None:
+        errors += _problems(line, values.text_problem("id", external_id))
     if not isinstance(text, str) or not text.strip():
         errors.append(f"line {line}: text is missing or empty")
-    if not isinstance(language, str) or not re.match(LANGUAGE_CODE_RE, language):
-        errors.append(f"line {line}: language {language!r} is not a code such as 'en' or 'ur'")
-    if status not in Claim.Status.values:
-        errors.append(f"line {line}: status {status!r} is not one of {Claim.Status.values}")
-    variants = []
-    raw_variants = data.get("variants") or []
-    if not isinstance(raw_variants, list):
-        errors.append(f"line {line}: variants must be a list")
-        raw_variants = []
-    for n, variant in enumerate(raw_variants, 1):
-        v_text = variant.get("text") if isinstance(variant, dict) else None
-        v_language = variant.get("language") if isinstance(variant, dict) else None
-        if not isinstance(v_text, str) or not v_text.strip():
-            errors.append(f"line {line}: variant {n} has no text")
-        elif not isinstance(v_language, str) or not re.match(LANGUAGE_CODE_RE, v_language):
-            errors.append(f"line {line}: variant {n} has language {v_language!r}, not a code")
-        else:
-            variants.append((v_language, v_text.strip()))
+    else:
+        errors += _problems(line, _claim_text_problem("text", text))
+    if not isinstance(language, str):
+        errors.append(
+            f"line {line}: language {values.shown(language)} is not a code such as 'en' or 'ur'"
+        )
+    else:
+        errors += _problems(line, values.language_problem("language", language))
+    if not isinstance(status, str) or status not in Claim.Status.values:
+        errors.append(
+            f"line {line}: status {values.shown(status)} is not one of {Claim.Status.values}"
+        )
+    if not isinstance(gloss_en, str):
+        errors.append(f"line {line}: gloss_en must be text, not {type(gloss_en).__name__}")
+    else:
+        errors += _problems(line, _claim_text_problem("gloss_en", gloss_en))
+    variants, variant_errors = _variants(line, data.get("variants") or [])
+    errors += variant_errors
     if errors:
         return None, errors
     return (
@@ -99,27 +112,70 @@ def _row(line: int, data: Any) -> tuple[ClaimRow | None, list[str]]:
             text=text.strip(),
             language=language,
             status=status,
-            gloss_en=str(data.get("gloss_en") or ""),
+            gloss_en=gloss_en,
             variants=variants,
         ),
         [],
     )
 
 
+def _variants(line: int, raw: Any) -> tuple[list[tuple[str, str]], list[str]]:
+    if not isinstance(raw, list):
+        return [], [f"line {line}: variants must be a list"]
+    variants, errors = [], []
+    for n, variant in enumerate(raw, 1):
+        v_text = variant.get("text") if isinstance(variant, dict) else None
+        v_language = variant.get("language") if isinstance(variant, dict) else None
+        if not isinstance(v_text, str) or not v_text.strip():
+            errors.append(f"line {line}: variant {n} has no text")
+            continue
+        if not isinstance(v_language, str):
+            errors.append(
+                f"line {line}: variant {n} has language {values.shown(v_language)}, not a code"
+            )
+            continue
+        problems = [
+            _claim_text_problem(f"variant {n} text", v_text),
+            values.language_problem(f"variant {n} language", v_language),
+        ]
+        size = len(v_text.strip().encode("utf-8"))
+        if size > VARIANT_MAX_BYTES:
+            problems.append(
+                f"variant {n} text is {size:,} bytes in UTF-8, over the {VARIANT_MAX_BYTES:,} "
+                "its database index holds"
+            )
+        if any(problems):
+            errors += _problems(line, *problems)
+        else:
+            variants.append((v_language, v_text.strip()))
+    return variants, errors
+
+
+def _claim_text_problem(name: str, value: str) -> str | None:
+    return values.text_problem(name, value.strip(), max_chars=settings.CLAIM_MAX_CHARS)
+
+
+def _problems(line: int, *problems: str | None) -> list[str]:
+    return [f"line {line}: {problem}" for problem in problems if problem]
+
+
 def _records(content: str, file_format: str) -> list[tuple[int, Any]]:
     if file_format == "jsonl":
         records = []
-        for line, raw in enumerate(content.splitlines(), 1):
+        # Split on newlines only: splitlines() also breaks at U+2028 and other separators
+        # that JSON strings may hold as they are.
+        for line, raw in enumerate(content.split("\n"), 1):
             if not raw.strip():
                 continue
             try:
-                records.append((line, json.loads(raw)))
-            except json.JSONDecodeError as exc:
-                records.append((line, f"not JSON: {exc.msg}"))
+                records.append((line, values.json_load(raw)))
+            except values.ValueProblem as exc:
+                records.append((line, str(exc)))
         return records
-    reader = csv.DictReader(io.StringIO(content))
+    values.csv_field_limit_raise(content)
+    reader = csv.DictReader(io.StringIO(content, newline=""))
     records = []
-    for row in reader:
+    for row in _csv_rows(reader, records):
         # The line where the row ends: quoted fields may span lines.
         data: dict[str, Any] = {}
         variants = []
@@ -135,6 +191,17 @@ def _records(content: str, file_format: str) -> list[tuple[int, Any]]:
         data["variants"] = variants
         records.append((reader.line_num, data))
     return records
+
+
+def _csv_rows(reader: csv.DictReader, records: list[tuple[int, Any]]) -> Iterator[dict]:
+    """Yield each row; a row the csv module refuses is added to `records` as its error."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            records.append((reader.line_num, f"not valid CSV ({exc})"))
 
 
 def claims_import(*, path: Path) -> ImportReport:

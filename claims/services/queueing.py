@@ -4,15 +4,27 @@ Services sit below the task modules and never import them: they queue a task by 
 name, which the task modules take from here. Each function queues once the current transaction
 commits, because a worker that starts earlier would not see the rows it is asked about; a
 message lost on the way is made good by the sweepers, which look at the rows' states.
+
+So a broker that cannot be reached is not an error here: the rows are committed and stay
+pending, one warning says so, and sending pauses for a while, because each attempt spends a
+second on retries and a file of a thousand articles would otherwise take a thousand seconds.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from celery import current_app
 from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+BROKER_DOWN_PAUSE_SECONDS = 60
 
 # Registered task names. They are what travels through the broker, so they stay as they are
 # when code moves: a renamed task would strand the messages already queued under the old name.
@@ -22,10 +34,42 @@ LINK_STATEMENT = "claims.tasks.statement_link_task"
 SEARCH_FOR_CLAIM = "claims.tasks.claim_link_recent_task"
 
 
+@dataclass
+class _Broker:
+    down_until: float = 0.0
+
+    def is_down(self) -> bool:
+        return time.monotonic() < self.down_until
+
+
+_broker = _Broker()
+
+
+def broker_unreachable() -> bool:
+    """Whether this process found the broker down within the last pause."""
+    return _broker.is_down()
+
+
+def _send(task_name: str, pk: int) -> None:
+    if _broker.is_down():
+        return
+    try:
+        current_app.send_task(task_name, args=(pk,))
+    except OperationalError as exc:
+        _broker.down_until = time.monotonic() + BROKER_DOWN_PAUSE_SECONDS
+        logger.warning(
+            "The broker cannot be reached (%s). What was stored stays pending in the database "
+            "and the sweeper queues it once the broker is back; nothing more is sent from this "
+            "process for %d seconds.",
+            exc,
+            BROKER_DOWN_PAUSE_SECONDS,
+        )
+
+
 def _queue_after_commit(task_name: str, ids: Iterable[int]) -> int:
     queued = 0
     for pk in ids:
-        transaction.on_commit(partial(current_app.send_task, task_name, args=(pk,)))
+        transaction.on_commit(partial(_send, task_name, pk))
         queued += 1
     return queued
 

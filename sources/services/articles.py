@@ -85,9 +85,18 @@ def article_create(
         duplicate_of=original,
         status=status,
     )
-    article.full_clean(exclude=["content_hash"], validate_unique=False)
+    try:
+        article.full_clean(exclude=["content_hash"], validate_unique=False)
+    except ValidationError as exc:
+        raise ArticleError(f"article {url!r}: {_problems(exc)}") from None
     article.save()
     return ArticleResult(article=article, created=True, duplicate_of=original)
+
+
+def _problems(error: ValidationError) -> str:
+    return "; ".join(
+        f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+    )
 
 
 def article_status_set(

@@ -3,15 +3,17 @@
 Every record is validated on its own and stored in its own short transaction, so one bad
 line names itself on the IngestionRun and the good lines of the same file still land,
 exactly once: a second run of the same input finds every URL known and creates nothing.
+A run always ends succeeded, partial or failed: an exception that stops it is written on
+the run before it is raised again.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, DataError, transaction
 from django.utils import timezone
 
 from sources.models import Article, IngestionRun, Source
@@ -22,6 +24,7 @@ from sources.services.readers import (
     KnownArticle,
     Record,
     RecordError,
+    record_problems,
     records_for,
 )
 from sources.text import detect_language
@@ -53,6 +56,9 @@ def ingest(
     except IngestionError as exc:
         run.error = str(exc)
         return ingestion_run_finish(run=run)
+    except BaseException as exc:
+        _stopped(run, exc)
+        raise
     run.kind = kind
     run.save(update_fields=["kind"])
     return ingestion_run_execute(
@@ -88,6 +94,9 @@ def ingestion_run_execute(
                 on_progress(run)
     except IngestionError as exc:
         run.error = str(exc)
+    except BaseException as exc:
+        _stopped(run, exc)
+        raise
     return ingestion_run_finish(run=run)
 
 
@@ -104,17 +113,34 @@ def ingestion_run_finish(*, run: IngestionRun) -> IngestionRun:
     return run
 
 
+def _stopped(run: IngestionRun, exc: BaseException) -> None:
+    """Close a run that an unexpected exception (or Ctrl-C) stopped, saying what stopped it."""
+    run.error = f"stopped after {run.total} records by {type(exc).__name__}: {exc}"
+    # With the database itself gone the run cannot be closed; the exception says why.
+    with contextlib.suppress(DatabaseError):
+        ingestion_run_finish(run=run)
+
+
 def _store_one(
     run: IngestionRun,
     record: ArticleRecord,
     default_source: Source | None,
     on_stored: OnStored | None,
 ) -> None:
+    problems = record_problems(record)
+    if problems:
+        _fail(run, record.where, f"{record.where}: {'; '.join(problems)}")
+        return
     try:
         with transaction.atomic():
             result = _store(record, run, default_source)
             if result.created and result.duplicate_of is None and on_stored is not None:
                 on_stored([result.article.pk])
+    except DataError as exc:
+        # Every field is checked above; this names anything that still slips through.
+        reason = str(exc).splitlines()[0]
+        _fail(run, record.where, f"{record.where}: the database refused a value ({reason})")
+        return
     except ArticleError as exc:
         message = str(exc)
         _fail(
@@ -136,11 +162,6 @@ def _fail(run: IngestionRun, where: str, error: str) -> None:
 def _store(
     record: ArticleRecord, run: IngestionRun, default_source: Source | None
 ) -> ArticleResult:
-    if len(record.body) > settings.ARTICLE_MAX_CHARS:
-        raise ArticleError(
-            f"{record.where}: body of {len(record.body)} characters is over the "
-            f"{settings.ARTICLE_MAX_CHARS}-character limit (CLAIMLEDGER_MAX_ARTICLE_CHARS)"
-        )
     source = _source_for(record, default_source)
     # A stated language wins; otherwise detect it; the outlet's default is the last resort.
     language = record.language or detect_language(record.body) or source.default_language

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,14 +18,25 @@ from urllib.parse import urlsplit
 import feedparser
 import trafilatura
 from dateutil import parser as dateparser
+from django.conf import settings
 from django.utils import timezone
 
-from sources.models import Article, IngestionRun
+from sources.models import Article, IngestionRun, Source
 from sources.services.articles import ArticleError, canonical_url
 from sources.services.fetching import FetchError, FetchResult, fetch
+from sources.services.values import (
+    ValueProblem,
+    csv_field_limit_raise,
+    json_load,
+    language_problem,
+    shown,
+    text_problem,
+)
 
 FILE_COLUMNS_REQUIRED = ("url", "title", "body", "published_at")
 FILE_COLUMNS_OPTIONAL = ("source", "language", "author")
+# No date is written in more characters; a longer value is not parsed at all.
+_DATE_MAX_CHARS = 100
 
 
 class IngestionError(Exception):
@@ -103,25 +113,39 @@ def _is_feed(page: FetchResult) -> bool:
 def _parse_datetime(value: str, where: str) -> datetime | None:
     if not value or not value.strip():
         return None
+    not_a_date = f"{where}: published_at {shown(value)} is not a date"
+    if len(value) > _DATE_MAX_CHARS:
+        raise ValueError(not_a_date)
+    if problem := text_problem("published_at", value):
+        # The lenient parser would skip the NUL and store a date the input never said.
+        raise ValueError(f"{where}: {problem}")
     try:
         parsed = dateparser.isoparse(value.strip())
     except ValueError:
         try:
             parsed = dateparser.parse(value.strip())
         except (ValueError, OverflowError):
-            raise ValueError(f"{where}: published_at {value!r} is not a date") from None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
+            raise ValueError(not_a_date) from None
+    try:
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
+        # The lenient parser accepts offsets of a day or more and times that leave the
+        # calendar once moved to UTC; both would fail only when the row is written.
+        parsed.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"{where}: published_at {shown(value)} cannot be stored ({exc})") from None
     return parsed
 
 
 def _record_from_fields(fields: dict, where: str) -> Record:
-    missing = [key for key in ("url", "body") if not str(fields.get(key) or "").strip()]
-    if missing:
-        return RecordError(where, f"{where}: empty {' and '.join(missing)}")
-    for key, value in fields.items():
+    # Other fields are ignored whatever they hold, as every JSON Lines consumer does.
+    for key in FILE_COLUMNS_REQUIRED + FILE_COLUMNS_OPTIONAL:
+        value = fields.get(key)
         if value is not None and not isinstance(value, str):
             return RecordError(where, f"{where}: {key} must be text, not {type(value).__name__}")
+    missing = [key for key in ("url", "body") if not (fields.get(key) or "").strip()]
+    if missing:
+        return RecordError(where, f"{where}: empty {' and '.join(missing)}")
     try:
         published_at = _parse_datetime(fields.get("published_at") or "", where)
     except ValueError as exc:
@@ -153,9 +177,9 @@ def read_jsonl(path: Path) -> Iterator[Record]:
                 yield RecordError(where, f"{where}: invalid UTF-8 at byte {exc.start}")
                 continue
             try:
-                fields = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield RecordError(where, f"{where}: malformed JSON ({exc.msg}, column {exc.colno})")
+                fields = json_load(line)
+            except ValueProblem as exc:
+                yield RecordError(where, f"{where}: {exc}")
                 continue
             if not isinstance(fields, dict):
                 yield RecordError(where, f"{where}: expected a JSON object")
@@ -170,8 +194,12 @@ def read_csv(path: Path, *, source_given: bool) -> Iterator[Record]:
     # surrogateescape keeps undecodable bytes as markers, so one bad row is reported by
     # number and the rest of the file is still read.
     text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
+    csv_field_limit_raise(text)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise IngestionError(f"{path.name}: the CSV header cannot be read ({exc})") from None
     required = FILE_COLUMNS_REQUIRED + (() if source_given else ("source",))
     missing = [column for column in required if column not in header]
     if missing:
@@ -180,7 +208,16 @@ def read_csv(path: Path, *, source_given: bool) -> Iterator[Record]:
             f"expected {', '.join(FILE_COLUMNS_REQUIRED + FILE_COLUMNS_OPTIONAL)}"
         )
     reader.fieldnames = header
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The reader starts afresh on the next line: one bad row does not end the file.
+            where = f"row ending on line {reader.line_num}"
+            yield RecordError(where, f"{where}: not valid CSV ({exc})")
+            continue
         where = f"row ending on line {reader.line_num}"
         if None in row:
             yield RecordError(where, f"{where}: more cells than the header has columns")
@@ -189,6 +226,28 @@ def read_csv(path: Path, *, source_given: bool) -> Iterator[Record]:
             yield RecordError(where, f"{where}: invalid UTF-8")
             continue
         yield _record_from_fields(row, where)
+
+
+def record_problems(record: ArticleRecord) -> list[str]:
+    """Name each field of `record` that its database column cannot hold as given."""
+    problems = [
+        text_problem("url", record.url, max_chars=_max_chars(Article, "url")),
+        text_problem("title", record.title),
+        text_problem("body", record.body),
+        text_problem("source", record.source_name, max_chars=_max_chars(Source, "name")),
+        text_problem("author", record.author, max_chars=_max_chars(Article, "author")),
+        language_problem("language", record.language) if record.language else None,
+    ]
+    if len(record.body) > settings.ARTICLE_MAX_CHARS:
+        problems.append(
+            f"body of {len(record.body)} characters is over the "
+            f"{settings.ARTICLE_MAX_CHARS}-character limit (CLAIMLEDGER_MAX_ARTICLE_CHARS)"
+        )
+    return [problem for problem in problems if problem]
+
+
+def _max_chars(model: type[Article] | type[Source], name: str) -> int:
+    return model._meta.get_field(name).max_length
 
 
 def _has_surrogates(value: str) -> bool:

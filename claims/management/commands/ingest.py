@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.services.extraction.storing import article_extract
-from claims.services.queueing import articles_extract_queue
+from claims.services.queueing import articles_extract_queue, broker_unreachable
 from sources.models import IngestionRun
 from sources.services.ingestion import IngestionError, ingest
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
     help = (
         "Ingest articles from a JSON Lines or CSV file, a folder of HTML pages, a web page or "
         "an RSS/Atom feed (path or URL). Extraction is queued for the Celery workers, or run "
-        "here with --sync."
+        "here with --sync. Exits non-zero when any record or the run failed."
     )
 
     def add_arguments(self, parser) -> None:
@@ -76,11 +76,14 @@ class Command(BaseCommand):
                 statements += result.statements if result else 0
                 extracting.show(done, len(new_ids), f"statements={statements}")
             extracting.show(len(new_ids), len(new_ids), f"statements={statements}", final=True)
+        elif run.new and broker_unreachable():
+            self.stdout.write(f"{run.new} articles stored, pending until the sweeper queues them")
         elif run.new:
             self.stdout.write(f"{run.new} articles queued for statement extraction")
-        self.stdout.write(
-            f"ingestion run #{run.pk} {run.get_status_display().lower()}: {_counts(run)}"
-        )
+        summary = f"ingestion run #{run.pk} {run.get_status_display().lower()}: {_counts(run)}"
+        if run.status != IngestionRun.Status.SUCCEEDED:
+            raise CommandError(summary)
+        self.stdout.write(summary)
 
 
 def _counts(run: IngestionRun) -> str:

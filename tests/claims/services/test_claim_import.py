@@ -84,7 +84,7 @@ def test_it_names_every_bad_line_and_writes_nothing(tmp_path) -> None:
     assert "line 3: language 'English'" in message
     assert "line 4: status 'maybe'" in message
     assert "line 4: id 'C1' already used on line 1" in message
-    assert "line 5: not JSON" in message
+    assert "line 5: malformed JSON" in message
     assert not Claim.objects.exists()
 
 
@@ -123,3 +123,80 @@ def test_every_imported_claim_and_variant_has_a_history_row(tmp_path) -> None:
         assert {(h.history_type, h.history_user, h.history_change_reason) for h in history} == {
             ("+", None, "import_claims")
         }
+
+
+def _import(path: Path) -> CommandError:
+    with pytest.raises(CommandError) as error:
+        call_command("import_claims", str(path))
+    return error.value
+
+
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [
+        ({"text": "Bridge\x00closes", "language": "en"}, "line 2: text contains a NUL character"),
+        ({"text": "Fine", "language": "en", "gloss_en": "\x00"}, "line 2: gloss_en contains a NUL"),
+        (
+            {"text": "Fine", "language": "en-" + "-".join(["abcdefgh"] * 4) + "-x"},
+            "line 2: language 'en-abcdefgh",
+        ),
+        ({"text": "Fine", "language": "e\x00n"}, "line 2: language 'e\\x00n' is not a BCP 47"),
+        ({"text": "x" * 2_001, "language": "en"}, "line 2: text is 2,001 characters, over the"),
+        (
+            {
+                "text": "Fine",
+                "language": "en",
+                "variants": [{"language": "ur", "text": "ب" * 1400}],
+            },
+            "line 2: variant 1 text is 2,800 bytes in UTF-8, over the 2,600",
+        ),
+        (
+            {"text": "Fine", "language": "en", "variants": [{"language": "english", "text": "x"}]},
+            "line 2: variant 1 language 'english' is not a BCP 47",
+        ),
+        ('{"text": "a\\ud800", "language": "en"}', "line 2: text holds '\\ud800'"),
+        ('{"text": ' + "[" * 100_000, "line 2: JSON nested deeper than 20 levels"),
+    ],
+)
+def test_a_bad_value_is_named_and_nothing_is_written(tmp_path, bad, named) -> None:
+    path = tmp_path / "claims.jsonl"
+    middle = bad if isinstance(bad, str) else json.dumps(bad, ensure_ascii=False)
+    path.write_text(
+        "\n".join([json.dumps(ROWS[1]), middle, json.dumps({**ROWS[1], "id": "C3"})]),
+        encoding="utf-8",
+    )
+
+    error = _import(path)
+
+    assert named in str(error)
+    assert error.returncode != 0
+    assert not Claim.objects.exists()
+
+
+def test_the_claim_limit_is_a_setting(tmp_path, settings) -> None:
+    settings.CLAIM_MAX_CHARS = 10
+    error = _import(write_jsonl(tmp_path / "claims.jsonl", [ROWS[1]]))
+    assert "line 1: text is 39 characters, over the 10 allowed" in str(error)
+
+
+def test_a_csv_cell_past_the_csv_modules_default_limit_is_named_by_its_row(tmp_path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        f"id,text,language,variant_ur\nC1,{'x' * 150_000},en,\nC2,Fine,en,ٹھیک\x00\n",
+        encoding="utf-8",
+    )
+
+    message = str(_import(path))
+
+    assert "line 2: text is 150,000 characters, over the 2,000 allowed" in message
+    assert "line 3: variant 1 text contains a NUL character" in message
+
+
+def test_a_line_separator_inside_a_json_string_does_not_split_the_line(tmp_path) -> None:
+    row = {"id": "C9", "text": "One\u2028claim", "language": "en"}
+    path = tmp_path / "claims.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    claims_import(path=path)
+
+    assert Claim.objects.get().text == "One\u2028claim"

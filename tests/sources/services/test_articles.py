@@ -93,3 +93,11 @@ def test_a_failure_keeps_the_start_of_a_long_error() -> None:
     article.refresh_from_db()
     assert article.status == Article.Status.FAILED
     assert article.error == "x" * 2000
+
+
+@pytest.mark.django_db
+def test_a_value_its_column_refuses_is_an_article_error_naming_the_field() -> None:
+    with pytest.raises(ArticleError, match="author: Ensure this value has at most 300"):
+        article_create(
+            source=SourceFactory(), url="https://a.example/1", body="Text.", author="A" * 301
+        )

@@ -24,7 +24,8 @@ def _jsonl(path: Path, rows: list) -> Path:
     return path
 
 
-def _row(n: int, **fields) -> dict:
+def article_row(n: int, **fields) -> dict:
+    """A valid JSON Lines record, numbered; `fields` replace or add to it."""
     return {
         "url": f"https://trend.example/news/{n}",
         "source": "Trend",
@@ -36,7 +37,9 @@ def _row(n: int, **fields) -> dict:
 
 
 def test_a_file_ingested_twice_creates_nothing_the_second_time(tmp_path) -> None:
-    path = _jsonl(tmp_path / "a.jsonl", [_row(1), _row(2), _row(3, body=URDU_BODY)])
+    path = _jsonl(
+        tmp_path / "a.jsonl", [article_row(1), article_row(2), article_row(3, body=URDU_BODY)]
+    )
     first = ingest(target=str(path))
     second = ingest(target=str(path))
     assert (first.new, first.duplicates, first.failed) == (3, 0, 0)
@@ -50,11 +53,11 @@ def test_bad_lines_are_named_and_good_lines_still_land(tmp_path) -> None:
     path = _jsonl(
         tmp_path / "a.jsonl",
         [
-            _row(1),
+            article_row(1),
             b"{not json",
             b'{"url": "https://x.example/2", "body": "\xff\xfe bad"}',
-            _row(4, body="  "),
-            _row(5),
+            article_row(4, body="  "),
+            article_row(5),
         ],
     )
     run = ingest(target=str(path))
@@ -72,7 +75,9 @@ def test_bad_lines_are_named_and_good_lines_still_land(tmp_path) -> None:
 
 def test_an_enormous_body_is_refused_by_the_configured_limit(tmp_path, settings) -> None:
     settings.ARTICLE_MAX_CHARS = 100
-    run = ingest(target=str(_jsonl(tmp_path / "a.jsonl", [_row(1, body="x " * 80), _row(2)])))
+    run = ingest(
+        target=str(_jsonl(tmp_path / "a.jsonl", [article_row(1, body="x " * 80), article_row(2)]))
+    )
     assert run.new == 1
     assert run.errors[0]["error"] == (
         "line 1: body of 160 characters is over the 100-character limit "
@@ -83,7 +88,7 @@ def test_an_enormous_body_is_refused_by_the_configured_limit(tmp_path, settings)
 def test_a_stated_language_wins_and_others_are_detected(tmp_path) -> None:
     path = _jsonl(
         tmp_path / "a.jsonl",
-        [_row(1, body=URDU_BODY), _row(2, body=URDU_BODY + " اور", language="fa")],
+        [article_row(1, body=URDU_BODY), article_row(2, body=URDU_BODY + " اور", language="fa")],
     )
     ingest(target=str(path))
     languages = dict(Article.objects.values_list("url", "language"))
@@ -92,7 +97,13 @@ def test_a_stated_language_wins_and_others_are_detected(tmp_path) -> None:
 
 
 def test_the_same_text_under_another_url_counts_as_a_duplicate(tmp_path) -> None:
-    run = ingest(target=str(_jsonl(tmp_path / "a.jsonl", [_row(1), _row(2, body=_row(1)["body"])])))
+    run = ingest(
+        target=str(
+            _jsonl(
+                tmp_path / "a.jsonl", [article_row(1), article_row(2, body=article_row(1)["body"])]
+            )
+        )
+    )
     assert (run.new, run.duplicates) == (1, 1)
     copy = Article.objects.get(url="https://trend.example/news/2")
     assert copy.duplicate_of.url == "https://trend.example/news/1"
@@ -102,3 +113,18 @@ def test_the_same_text_under_another_url_counts_as_a_duplicate(tmp_path) -> None
 def test_an_unknown_source_name_is_refused_before_reading(tmp_path) -> None:
     with pytest.raises(IngestionError, match="unknown source 'Nope'"):
         ingest(target=str(tmp_path), source_name="Nope")
+
+
+def test_a_run_stopped_by_an_unexpected_error_is_closed_as_failed(tmp_path, monkeypatch) -> None:
+    def broken(**fields):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("sources.services.ingestion.article_create", broken)
+
+    with pytest.raises(RuntimeError):
+        ingest(target=str(_jsonl(tmp_path / "a.jsonl", [article_row(1)])))
+
+    run = IngestionRun.objects.get()
+    assert run.status == IngestionRun.Status.FAILED
+    assert run.finished_at is not None
+    assert run.error == "stopped after 1 records by RuntimeError: disk on fire"
