@@ -61,19 +61,24 @@ def test_new_statements_and_claims_start_pending() -> None:
     assert Claim.objects.get(pk=claim.pk).matching_status == MatchingStatus.PENDING
 
 
-def test_it_requeues_a_statement_left_pending_longer_than_the_threshold(settings, queued) -> None:
+@pytest.fixture
+def stale_statement(settings) -> Statement:
+    """A statement pending for a second longer than the stale threshold."""
     settings.STALE_AFTER_SECONDS = 300
     statement = StatementFactory()
     _age(Statement, statement.pk, 301)
+    return statement
 
+
+def test_it_requeues_a_statement_left_pending_longer_than_the_threshold(
+    stale_statement, queued
+) -> None:
     assert statements_requeue_unmatched() == 1
-    assert queued == [("statements_link_queue", [statement.pk])]
+    assert queued == [("statements_link_queue", [stale_statement.pk])]
 
 
-def test_it_does_not_requeue_a_statement_stamped_within_the_period(settings, queued) -> None:
-    settings.STALE_AFTER_SECONDS = 300
-    statement = StatementFactory()
-    _age(Statement, statement.pk, 301)
+def test_it_does_not_requeue_a_statement_stamped_within_the_period(stale_statement, queued) -> None:
+    statement = stale_statement
     statements_requeue_unmatched()
 
     # Stamped by that sweep: the next sweeps of the same period leave it alone.
