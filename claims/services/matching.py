@@ -234,9 +234,13 @@ def _statement_take(*, statement_id: int, pending_only: bool) -> bool:
 def _statement_link(statement_id: int) -> LinkResult:
     statement = Statement.objects.select_related("article").get(pk=statement_id)
     matches = statement_match(statement=statement)
-    result = _suggest_or_confirm(
-        statement, [m for m in matches if m.score >= settings.MATCH_SUGGEST_THRESHOLD]
-    )
+    above = [m for m in matches if m.score >= settings.MATCH_SUGGEST_THRESHOLD]
+    result = _suggest_or_confirm(statement, above)
+    if above and not result.suggestions:
+        # A claim's recent-statement search may have stored one of these pairs meanwhile:
+        # the insert then rolled back whole. This transaction marks the statement done, so
+        # store now whatever of its pairs is still missing (nothing, on a second run).
+        result = _suggest_or_confirm(statement, above)
     result.matches = matches
     return result
 

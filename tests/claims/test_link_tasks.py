@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from django.db import transaction
 
 from claims.models import Claim, ClaimVariant, MatchingStatus, Statement, Suggestion
 from claims.services import matching, queueing
 from claims.services.claims import claim_save, claim_variant_save
-from claims.services.matching import statement_link
+from claims.services.matching import statement_link, statement_link_pending
 from claims.services.queueing import statements_link_queue
 from claims.services.sweeping import claims_requeue_unsearched, statements_requeue_unmatched
 from claims.tasks import claim_link_recent_task, statement_link_task
-from tests.factories import ClaimFactory, StatementFactory
-from tests.workers import wait_until
+from tests.factories import ClaimFactory, StatementFactory, SuggestionFactory
+from tests.workers import concurrently, wait_until
 
 BRIDGE = "The harbour bridge will close for repairs in spring"
 REPORT = "The harbour bridge will close for repairs this spring, the mayor said"
@@ -209,3 +212,27 @@ def test_a_claim_whose_search_message_was_lost_is_searched_after_the_sweep(
 
     wait_until(lambda: _matching_status(Claim, claim.pk) == MatchingStatus.DONE)
     assert Suggestion.objects.filter(statement=statement, claim=claim).count() == 1
+
+
+def test_a_pair_stored_meanwhile_by_a_claim_search_costs_the_statement_none_of_its_others(
+    transactional_db,
+) -> None:
+    bridge = ClaimFactory(text=BRIDGE)
+    repairs = ClaimFactory(text="Repairs will close the harbour bridge")
+    statement = StatementFactory(text=REPORT)
+    stored = threading.Event()
+
+    def search_storing_one_pair() -> None:
+        with transaction.atomic():
+            SuggestionFactory(statement=statement, claim=bridge)
+            stored.set()
+            time.sleep(1)  # the link below reaches its insert and waits for this commit
+
+    def link() -> None:
+        stored.wait(10)
+        statement_link_pending(statement_id=statement.pk)
+
+    concurrently(search_storing_one_pair, link)
+
+    assert set(Suggestion.objects.values_list("claim_id", flat=True)) == {bridge.pk, repairs.pk}
+    assert _matching_status(Statement, statement.pk) == MatchingStatus.DONE
