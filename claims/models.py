@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Now
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +22,31 @@ class Stance(models.TextChoices):
     DENIES = "denies", "Denies"
     QUESTIONS = "questions", "Questions"
     MENTIONS = "mentions", "Mentions"
+
+
+class MatchingStatus(models.TextChoices):
+    """Whether the matcher has done its work on a row yet (not whether it found anything)."""
+
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+
+
+def matching_status_field(help_text: str) -> models.CharField:
+    # db_default: rows written by COPY or bulk_create without the column start pending too.
+    return models.CharField(
+        max_length=8,
+        choices=MatchingStatus.choices,
+        default=MatchingStatus.PENDING,
+        db_default=MatchingStatus.PENDING,
+        editable=False,
+        help_text=help_text,
+    )
+
+
+def matching_status_changed_at_field() -> models.DateTimeField:
+    # Also stamped by the sweeper when it queues the row again, so that a row is queued at
+    # most once per stale period.
+    return models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
 
 
 class Speaker(models.Model):
@@ -128,6 +153,10 @@ class Statement(models.Model):
     cue_stance = models.CharField(max_length=12, choices=Stance.choices, blank=True, db_default="")
     said_on = models.DateField(null=True, blank=True, help_text="When it was said, if known")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Pending until one transaction has stored the matcher's suggestions for it (see
+    # claims/services/matching.py); the sweeper queues statements left pending again.
+    matching_status = matching_status_field("Whether claim matching has run for it")
+    matching_status_changed_at = matching_status_changed_at_field()
     # The statement's words and its article's title, normalised by sources.text (see
     # sources/search.py); written on save and bulk_create, never by hand.
     search_document = SearchVectorField(null=True, editable=False)
@@ -162,6 +191,13 @@ class Statement(models.Model):
                 F("said_on").desc(nulls_last=True),
                 F("id").desc(),
                 name="statement_said_desc_idx",
+            ),
+            # The sweeper: statements still pending matching and stamped before the stale
+            # threshold. Partial, so the done rows (nearly all) cost it nothing.
+            models.Index(
+                fields=["matching_status_changed_at"],
+                condition=Q(matching_status="pending"),
+                name="statement_matching_pending_idx",
             ),
         ]
 
@@ -220,6 +256,12 @@ class Claim(models.Model):
     first_seen_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Pending from a new claim or a new phrasing until the search of recent statements for it
+    # has stored its suggestions; the sweeper queues claims left pending again.
+    matching_status = matching_status_field(
+        "Whether recent statements have been searched for it since its last new phrasing"
+    )
+    matching_status_changed_at = matching_status_changed_at_field()
 
     # Who changed what and when, shown under History in the admin.
     history = HistoricalRecords()

@@ -9,8 +9,9 @@ from celery import shared_task
 from claims.services import queueing
 from claims.services.extraction.storing import article_extract
 from claims.services.extraction.sweeping import articles_requeue_stale
-from claims.services.matching import claim_link_recent, statement_link
+from claims.services.matching import claim_link_recent, statement_link_pending
 from claims.services.reextraction import article_reextract
+from claims.services.sweeping import claims_requeue_unsearched, statements_requeue_unmatched
 from config.celery import retry_transient
 
 _RETRY = retry_transient()
@@ -31,7 +32,7 @@ def reextract_article(article_id: int) -> None:
 @shared_task(name=queueing.LINK_STATEMENT, **_RETRY)
 def statement_link_task(statement_id: int) -> None:
     """Suggest claims for a new statement."""
-    statement_link(statement_id=statement_id)
+    statement_link_pending(statement_id=statement_id)
 
 
 @shared_task(name=queueing.SEARCH_FOR_CLAIM, **_RETRY)
@@ -44,3 +45,15 @@ def claim_link_recent_task(claim_id: int) -> None:
 def sweep_stale_articles() -> None:
     """Queue again the articles whose extraction message was lost."""
     articles_requeue_stale()
+
+
+@shared_task(name=queueing.SWEEP_UNMATCHED_STATEMENTS)
+def sweep_unmatched_statements() -> None:
+    """Queue claim matching again for statements whose link message was lost."""
+    statements_requeue_unmatched()
+
+
+@shared_task(name=queueing.SWEEP_UNSEARCHED_CLAIMS)
+def sweep_unsearched_claims() -> None:
+    """Queue again the recent-statement searches whose message was lost."""
+    claims_requeue_unsearched()

@@ -159,6 +159,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A message a worker took but never acknowledged (the machine died mid-task) goes back to the
+# queue after this many seconds, instead of Redis's default hour. A task still running by
+# then is delivered a second time, which is harmless (every task is idempotent) but wasted
+# work, so this stays above the longest task and above the longest retry countdown
+# (retry_backoff_max in config/celery.py), which Redis also counts against it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CLAIMLEDGER_VISIBILITY_TIMEOUT", 600)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
@@ -176,7 +184,8 @@ FETCH_MAX_BYTES = env_int("CLAIMLEDGER_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FETCH_MAX_REDIRECTS = 5
 # Two polls of one feed closer than this are one poll (duplicate deliveries, beat catch-up).
 FEED_MIN_INTERVAL_SECONDS = 60
-# Articles pending for longer than this are queued again by the sweeper.
+# Articles, statements and claims whose work is pending for longer than this are queued
+# again by the sweepers.
 STALE_AFTER_SECONDS = env_int("CLAIMLEDGER_STALE_AFTER", 300)
 # Claim linking (claims/services/matching.py). Scores run from 0 to 1: how much of a claim's
 # phrasing the statement covers, weighted by term rarity, fused with entity evidence.

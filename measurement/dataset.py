@@ -53,8 +53,11 @@ SPEAKER_COLUMNS = (
     "id, name, kind, role, organisation, country, wikidata_id, is_confirmed, created_at, updated_at"
 )
 ALIAS_COLUMNS = "id, speaker_id, name, language, key"
+# Generated claims and statements arrive matched ("done"): a data set stands for work already
+# finished, and pending rows would set the sweepers matching a million statements.
 CLAIM_COLUMNS = (
-    "id, text, language, gloss_en, status, external_id, first_seen_at, created_at, updated_at"
+    "id, text, language, gloss_en, status, external_id, first_seen_at, created_at, updated_at, "
+    "matching_status"
 )
 VARIANT_COLUMNS = "id, claim_id, text, language, created_at"
 ARTICLE_COLUMNS = (
@@ -63,7 +66,7 @@ ARTICLE_COLUMNS = (
 )
 STATEMENT_COLUMNS = (
     'id, article_id, speaker_id, speaker_role, text, start, "end", language, kind, '
-    "said_on, created_at, search_document"
+    "said_on, created_at, search_document, matching_status"
 )
 LINK_COLUMNS = "id, statement_id, claim_id, stance, origin, confirmed_at, note"
 SUGGESTION_COLUMNS = (
@@ -306,6 +309,7 @@ def _claims_add(generation: _Generation, *, count: int) -> dict[int, str]:
                 seen,
                 now,
                 now,
+                "done",
             )
 
     generation.copy("claims", "claims_claim", CLAIM_COLUMNS, claim_rows())
@@ -431,6 +435,7 @@ class _ArticlesAdd:
                 day,
                 self.generation.now,
                 search_document(spoken, title),
+                "done",
             )
         )
         self._suggestion(self.statement_id, self._links(self.statement_id, day))

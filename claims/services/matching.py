@@ -4,6 +4,10 @@ One code path for the Celery link task, the new-claim search and `evaluate_match
 `statement_link` ranks every claim for a statement (claims/services/matching_index.py: BM25
 over every phrasing a claim has, fresh against the database), weighs entity evidence, and
 stores suggestions above the threshold with their evidence and a suggested stance.
+
+The work lives in the database: a statement's (and a claim's) `matching_status` is pending
+until the transaction that stores its suggestions marks it done, and the sweeper
+(claims/services/sweeping.py) queues again whatever stays pending.
 """
 
 from __future__ import annotations
@@ -11,14 +15,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from claims.models import Claim, ClaimLink, Statement, Suggestion
+from claims.models import Claim, ClaimLink, MatchingStatus, Statement, Suggestion
 from claims.services.encoder import encoder_get
 from claims.services.matching_index import MatchIndex, Phrasing, match_index
 from claims.services.stance import stance_suggest
@@ -224,24 +228,105 @@ def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkR
     return result
 
 
-def statement_link(*, statement_id: int) -> LinkResult:
-    """Rank the claims for a statement and suggest those above the threshold (idempotent)."""
-    try:
-        statement = Statement.objects.select_related("article").get(pk=statement_id)
-    except Statement.DoesNotExist:
-        raise MatchingError(f"statement {statement_id} does not exist") from None
-    matches = statement_match(statement=statement)
-    result = _suggest_or_confirm(
-        statement, [m for m in matches if m.score >= settings.MATCH_SUGGEST_THRESHOLD]
+def _statement_take(*, statement_id: int, pending_only: bool) -> bool:
+    """Mark a statement's matching done, first in the transaction that stores its suggestions.
+
+    The row lock this UPDATE takes, held until commit, keeps a second worker (it waits, then
+    finds the row done) and the sweeper (it skips locked rows) off the statement meanwhile.
+    """
+    rows = Statement.objects.filter(pk=statement_id)
+    if pending_only:
+        rows = rows.filter(matching_status=MatchingStatus.PENDING)
+    changed = rows.update(
+        matching_status=MatchingStatus.DONE, matching_status_changed_at=timezone.now()
     )
+    return changed == 1
+
+
+def _statement_link(statement_id: int) -> LinkResult:
+    statement = Statement.objects.select_related("article").get(pk=statement_id)
+    matches = statement_match(statement=statement)
+    above = [m for m in matches if m.score >= settings.MATCH_SUGGEST_THRESHOLD]
+    result = _suggest_or_confirm(statement, above)
+    if above and not result.suggestions:
+        # A claim's recent-statement search may have stored one of these pairs meanwhile:
+        # the insert then rolled back whole. This transaction marks the statement done, so
+        # store now whatever of its pairs is still missing (nothing, on a second run).
+        result = _suggest_or_confirm(statement, above)
     result.matches = matches
     return result
 
 
-def claim_link_recent(*, claim_id: int) -> list[Suggestion]:
-    """Search the statements of the last MATCH_RECENT_DAYS days for a new claim or variant."""
-    if not Claim.objects.filter(pk=claim_id).exists():
+def statement_link(*, statement_id: int) -> LinkResult:
+    """Rank the claims for a statement, suggest those above the threshold and mark its
+    matching done, whatever its state (idempotent).
+
+    For callers that want this statement's ranking now, in process: `ingest --sync`,
+    `evaluate_matching`, the shell. Tasks call `statement_link_pending`.
+    """
+    with transaction.atomic():
+        if not _statement_take(statement_id=statement_id, pending_only=False):
+            raise MatchingError(f"statement {statement_id} does not exist")
+        return _statement_link(statement_id)
+
+
+def statement_link_pending(*, statement_id: int) -> LinkResult | None:
+    """Match a statement still pending, once, however often called (the link task).
+
+    One transaction takes the row (pending -> done, a conditional UPDATE that must change
+    exactly one row) and stores its suggestions. A second delivery, or a second worker, finds
+    it done and does nothing; a worker that dies or fails mid-way leaves it pending, for the
+    sweeper to queue again. None when there was nothing to do: matched already, or deleted
+    by a re-extraction before its message arrived.
+    """
+    with transaction.atomic():
+        if not _statement_take(statement_id=statement_id, pending_only=True):
+            return None
+        return _statement_link(statement_id)
+
+
+def _claim_hold(claim_id: int) -> tuple[str, datetime]:
+    """The claim's matching status and when it last changed, with the row held until commit.
+
+    FOR KEY SHARE: the sweeper (FOR UPDATE SKIP LOCKED) passes over a claim being searched
+    for, while an analyst's new variant can still mark it pending again without waiting for
+    a search that may take minutes.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT matching_status, matching_status_changed_at FROM {Claim._meta.db_table} "
+            "WHERE id = %s FOR KEY SHARE",
+            [claim_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise MatchingError(f"claim {claim_id} does not exist")
+    return row
+
+
+def claim_link_recent(*, claim_id: int) -> list[Suggestion]:
+    """Search the statements of the last MATCH_RECENT_DAYS days for a claim whose search is
+    pending (a new claim, or a claim with a new variant), and mark it done.
+
+    One transaction stores the suggestions and marks the claim done, so a worker that dies
+    mid-way leaves it pending for the sweeper; a second delivery finds it done. A variant
+    added during the search changes the claim's stamp, so the claim stays pending and the
+    variant's own task searches again.
+    """
+    with transaction.atomic():
+        status, requested_at = _claim_hold(claim_id)
+        if status != MatchingStatus.PENDING:
+            return []
+        suggestions = _recent_statements_search(claim_id)
+        Claim.objects.filter(
+            pk=claim_id,
+            matching_status=MatchingStatus.PENDING,
+            matching_status_changed_at=requested_at,
+        ).update(matching_status=MatchingStatus.DONE, matching_status_changed_at=timezone.now())
+    return suggestions
+
+
+def _recent_statements_search(claim_id: int) -> list[Suggestion]:
     since = timezone.now() - timedelta(days=settings.MATCH_RECENT_DAYS)
     suggestions = []
     statements = Statement.objects.filter(created_at__gte=since).select_related("article")

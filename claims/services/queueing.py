@@ -20,7 +20,10 @@ from functools import partial
 
 from celery import current_app
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
+
+from claims.models import Claim, MatchingStatus
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,8 @@ EXTRACT_ARTICLE = "claims.tasks.extract_statements"
 REEXTRACT_ARTICLE = "claims.tasks.reextract_article"
 LINK_STATEMENT = "claims.tasks.statement_link_task"
 SEARCH_FOR_CLAIM = "claims.tasks.claim_link_recent_task"
+SWEEP_UNMATCHED_STATEMENTS = "claims.tasks.sweep_unmatched_statements"
+SWEEP_UNSEARCHED_CLAIMS = "claims.tasks.sweep_unsearched_claims"
 
 
 @dataclass
@@ -90,5 +95,17 @@ def statements_link_queue(statement_ids: Iterable[int]) -> int:
 
 
 def claim_search_queue(*, claim_id: int) -> None:
-    """Queue the search of recent statements for a new claim or a claim with a new variant."""
+    """Queue the search of recent statements for a new claim or a claim with a new variant.
+
+    The claim is marked pending first, in the caller's transaction: the search is owed from
+    the moment the phrasing exists, whether or not its message arrives.
+    """
+    Claim.objects.filter(pk=claim_id).update(
+        matching_status=MatchingStatus.PENDING, matching_status_changed_at=timezone.now()
+    )
     _queue_after_commit(SEARCH_FOR_CLAIM, [claim_id])
+
+
+def claims_search_queue(claim_ids: Iterable[int]) -> int:
+    """Queue the search for claims already marked pending (the sweeper's re-queue)."""
+    return _queue_after_commit(SEARCH_FOR_CLAIM, claim_ids)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 
-from claims.models import ClaimLink, ClaimVariant, Speaker, Statement
+from claims.models import Claim, ClaimLink, ClaimVariant, MatchingStatus, Speaker, Statement
 from claims.selectors import statement_list
 from measurement.dataset import DatasetError, dataset_generate
 from sources.models import Article
@@ -57,6 +57,12 @@ def test_running_it_twice_adds_a_second_set_beside_the_first() -> None:
         start=0,
         end=3,
     )
+
+
+def test_a_generated_data_set_arrives_matched_and_leaves_the_sweepers_idle() -> None:
+    dataset_generate(statements=200, claims=20, articles=50, seed=3)
+    assert not Statement.objects.exclude(matching_status=MatchingStatus.DONE).exists()
+    assert not Claim.objects.exclude(matching_status=MatchingStatus.DONE).exists()
 
 
 def test_more_articles_than_statements_is_refused() -> None:
