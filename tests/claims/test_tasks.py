@@ -219,6 +219,8 @@ def test_statements_stored_while_the_broker_was_unreachable_are_matched_after_th
     with monkeypatch.context() as patch:
         # Redis went away between storing the statements and queueing their matching.
         patch.setattr(queueing, "current_app", _UnreachableBroker())
+        # No pause after the failure: the broker is back by the time the sweeper runs.
+        patch.setattr(queueing, "BROKER_DOWN_PAUSE_SECONDS", 0)
         extract_statements.apply(args=[article.pk])
     statement = Statement.objects.get(article=article)
     assert statement.matching_status == MatchingStatus.PENDING
