@@ -34,6 +34,8 @@ COUNT_CAP = 200
 # Deep OFFSETs get slow and nobody reads page 41 of a search: refine it, or export it all.
 MAX_PAGE = 40
 CLAIMS_PAGE_SIZE = 50
+# 100,000 claims; deeper than any catalogue, and keeps the OFFSET a small number.
+MAX_CLAIMS_PAGE = 2_000
 
 
 def _require(request: HttpRequest, *perms: str) -> None:
@@ -41,12 +43,28 @@ def _require(request: HttpRequest, *perms: str) -> None:
         raise PermissionDenied("You may not view these records.")
 
 
-def _page_number(request: HttpRequest, last: int | None = None) -> int:
-    try:
-        number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        number = 1
-    return min(number, last) if last else number
+class _BadPage(Exception):
+    """`?page=` names no page this view serves; the message says why."""
+
+
+def _page_number(request: HttpRequest, last: int) -> int:
+    """The page asked for, 1 without `?page=`.
+
+    Anything but a whole number from 1 to `last` raises `_BadPage`: a page that cannot exist
+    is a 404 rather than page 1, and a number PostgreSQL's OFFSET cannot hold never reaches it.
+    """
+    raw = request.GET.get("page", "1")
+    digits = raw.lstrip("0")
+    if not raw.isascii() or not raw.isdigit() or not digits:
+        raise _BadPage(f"{raw[:40]!r} is not a page number: pages are numbered 1, 2, 3 and so on")
+    # Checked on its length first: int() refuses strings of over 4,300 digits.
+    if len(digits) > len(str(last)) or int(digits) > last:
+        raise _BadPage(f"pages stop at {last}: refine the search, or export every match")
+    return int(digits)
+
+
+def _bad_page(request: HttpRequest, error: _BadPage) -> HttpResponse:
+    return render(request, "claims/not_found.html", {"what": f"such page ({error})"}, status=404)
 
 
 def _query_string(request: HttpRequest) -> str:
@@ -68,7 +86,10 @@ def search(request: HttpRequest) -> HttpResponse:
         statements = statements.prefetch_related(
             Prefetch("links", queryset=ClaimLink.objects.select_related("claim"))
         )
-    number = _page_number(request, MAX_PAGE)
+    try:
+        number = _page_number(request, MAX_PAGE)
+    except _BadPage as error:
+        return _bad_page(request, error)
     offset = (number - 1) * PAGE_SIZE
     rows = list(statements[offset : offset + PAGE_SIZE + 1])
     if number == 1 and len(rows) <= PAGE_SIZE:
@@ -160,7 +181,10 @@ def claims_report(request: HttpRequest) -> HttpResponse:
         claims = claim_list(filters=filterset)
     except InvalidFilters:
         return render(request, "claims/claims.html", context, status=400)
-    number = _page_number(request)
+    try:
+        number = _page_number(request, MAX_CLAIMS_PAGE)
+    except _BadPage as error:
+        return _bad_page(request, error)
     offset = (number - 1) * CLAIMS_PAGE_SIZE
     rows = list(claims[offset : offset + CLAIMS_PAGE_SIZE + 1])
     context.update(

@@ -88,3 +88,13 @@ def test_count_columns_show_and_sort_by_their_counts(admin_client) -> None:
     assert [source.pk for source in page.context["cl"].result_list] == [busy.pk, quiet.pk]
     html = page.content.decode()
     assert '<td class="field-article_count">2</td>' in html
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "99999999999999999999999", "9" * 5000])
+@pytest.mark.parametrize(
+    "changelist", ["admin:claims_statement_changelist", "admin:claims_claim_changelist"]
+)
+def test_a_changelist_page_that_cannot_exist_is_no_server_error(
+    admin_client, seeded, changelist, page
+) -> None:
+    assert admin_client.get(reverse(changelist), {"p": page}).status_code < 500

@@ -265,3 +265,20 @@ def test_the_claim_page_dates_an_undated_statement_by_its_article(editor_client)
     # The reader sees that date, marked as not the statement's own, rather than a "?".
     assert "Not the statement" in response.content.decode()
     assert ">June 2, 2025*</span>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "page", ["abc", "-1", "0", "1.5", "٣", "99999999999999999999999", "9" * 5000]
+)
+@pytest.mark.parametrize("name", ["claims:search", "claims:claims"])
+def test_a_page_that_cannot_exist_is_not_found_and_says_why(editor_client, name, page) -> None:
+    response = editor_client.get(reverse(name), {"page": page})
+    assert response.status_code == 404
+    assert "pages" in response.content.decode()
+
+
+def test_the_search_pages_stop_at_the_last_page_served(editor_client) -> None:
+    response = editor_client.get(reverse("claims:search"), {"page": 41})
+    assert response.status_code == 404
+    assert "pages stop at 40" in response.content.decode()
+    assert editor_client.get(reverse("claims:search"), {"page": 40}).status_code == 200
