@@ -25,7 +25,7 @@ from claims.selectors import (
     statement_list,
 )
 from claims.services import export
-from sources.search import search_query
+from sources.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, search_query
 
 PAGE_SIZE = 25
 # Counting every match of a common word over a million statements costs more than the page
@@ -77,7 +77,12 @@ def _query_string(request: HttpRequest) -> str:
 def search(request: HttpRequest) -> HttpResponse:
     _require(request, "claims.view_statement")
     filterset = StatementFilter(request.GET, request=request)
-    context = {"filter": filterset, "query_string": _query_string(request)}
+    context = {
+        "filter": filterset,
+        "query_string": _query_string(request),
+        "max_query_words": MAX_QUERY_WORDS,
+        "max_query_chars": MAX_QUERY_CHARS,
+    }
     try:
         statements = statement_list(filters=filterset)
     except InvalidFilters:
@@ -99,9 +104,11 @@ def search(request: HttpRequest) -> HttpResponse:
         total = statements.order_by().values("pk")[: COUNT_CAP + 1].count()
     has_next = len(rows) > PAGE_SIZE and number < MAX_PAGE
     rows = rows[:PAGE_SIZE]
+    parsed = search_query(filterset.form.cleaned_data.get("q") or "")
     context.update(
         statements=rows,
-        terms=search_query(filterset.form.cleaned_data.get("q") or "").terms,
+        terms=parsed.terms,
+        query_truncated=parsed.truncated,
         total=min(total, COUNT_CAP),
         total_capped=total > COUNT_CAP,
         page=number,

@@ -98,3 +98,11 @@ def test_a_changelist_page_that_cannot_exist_is_no_server_error(
     admin_client, seeded, changelist, page
 ) -> None:
     assert admin_client.get(reverse(changelist), {"p": page}).status_code < 500
+
+
+def test_a_20000_word_statement_search_in_the_admin_is_no_server_error(
+    admin_client, seeded
+) -> None:
+    words = " ".join(f"w{n}" for n in range(20_000))
+    page = admin_client.get(reverse("admin:claims_statement_changelist"), {"q": words})
+    assert page.status_code == 200

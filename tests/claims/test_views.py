@@ -282,3 +282,17 @@ def test_the_search_pages_stop_at_the_last_page_served(editor_client) -> None:
     assert response.status_code == 404
     assert "pages stop at 40" in response.content.decode()
     assert editor_client.get(reverse("claims:search"), {"page": 40}).status_code == 200
+
+
+def test_a_20000_word_search_searches_the_first_words_and_says_so(editor_client) -> None:
+    StatementFactory(text="w0 w1 w2 and so on")
+    response = editor_client.get(
+        reverse("claims:search"), {"q": " ".join(f"w{n}" for n in range(20_000))}
+    )
+    assert response.status_code == 200
+    assert "Only the first 50 words" in response.content.decode()
+
+
+def test_a_short_search_says_nothing_of_a_cap(editor_client) -> None:
+    response = editor_client.get(reverse("claims:search"), {"q": "w0 w1"})
+    assert "Only the first" not in response.content.decode()
