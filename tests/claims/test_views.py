@@ -296,3 +296,24 @@ def test_a_20000_word_search_searches_the_first_words_and_says_so(editor_client)
 def test_a_short_search_says_nothing_of_a_cap(editor_client) -> None:
     response = editor_client.get(reverse("claims:search"), {"q": "w0 w1"})
     assert "Only the first" not in response.content.decode()
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", ""])
+def test_a_login_with_a_foreign_next_lands_on_the_admin_index(client, next_url) -> None:
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    response = client.post(
+        f"{reverse('admin:login')}?next={next_url}",
+        {"username": user.username, "password": "pw", "next": next_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_login_with_a_local_next_lands_there(client) -> None:
+    User.objects.create_user("editor", password="pw", is_staff=True)
+    search = reverse("claims:search")
+    response = client.post(
+        reverse("admin:login"), {"username": "editor", "password": "pw", "next": search}
+    )
+    assert response["Location"] == search
