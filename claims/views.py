@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
 
 from claims.filters import ClaimFilter, StatementFilter
 from claims.http import csv_response
@@ -203,9 +204,12 @@ def claims_report(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/claims.html", context)
 
 
+# POST, so the CSRF check holds: a link or image on another site cannot start an export
+# (up to tens of megabytes, and an ExportRun row) in a signed-in editor's name.
+@require_POST
 @login_required
 def export_csv(request: HttpRequest, kind: str) -> HttpResponse:
-    """An Export CSV button: the `kind` export of the page's URL parameters."""
+    """An Export CSV button: the `kind` export of the page's filters, kept in the URL."""
     try:
         stream = export.export_csv(kind=kind, user=request.user, filters=request.GET)
     except export.ExportError as exc:

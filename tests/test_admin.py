@@ -43,7 +43,7 @@ def test_list_and_change_pages_render(admin_client, seeded, model) -> None:
     if model in MADE_FOR_THE_TEST:  # the seed story has none of these
         MADE_FOR_THE_TEST[model]()
     if model is ExportRun:  # written by exports only: run one
-        b"".join(admin_client.get(reverse("claims:export_claims")).streaming_content)
+        b"".join(admin_client.post(reverse("claims:export_claims")).streaming_content)
     obj = model.objects.first()
     assert obj is not None, f"the seed data has no {meta.verbose_name}"
     change = admin_client.get(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from claims.models import Claim, ClaimLink, Speaker, Stance
 from tests.claims.test_selectors import links_around_an_undated_statement
@@ -38,7 +41,7 @@ def test_the_search_page_sends_anonymous_visitors_to_log_in(client) -> None:
 def test_a_user_without_view_permission_is_refused(client) -> None:
     client.force_login(viewer())
     assert client.get(reverse("claims:search")).status_code == 403
-    assert client.get(reverse("claims:export_statements")).status_code == 403
+    assert client.post(reverse("claims:export_statements")).status_code == 403
 
 
 def test_a_search_highlights_the_word_in_the_spelling_the_article_used(editor_client, seeded):
@@ -182,7 +185,7 @@ def test_every_role_can_search_and_export(client, member, seeded, role) -> None:
     member(role)
     page = client.get(reverse("claims:search"), {"q": "آذربایجان"})
     assert page.status_code == 200 and "<mark>" in page.content.decode()
-    export = client.get(reverse("claims:export_statements"), {"q": "آذربایجان"})
+    export = client.post(f"{reverse('claims:export_statements')}?{urlencode({'q': 'آذربایجان'})}")
     assert b"".join(export.streaming_content).startswith(b"\xef\xbb\xbfstatement_id,")
 
 
@@ -317,3 +320,36 @@ def test_a_login_with_a_local_next_lands_there(client) -> None:
         reverse("admin:login"), {"username": "editor", "password": "pw", "next": search}
     )
     assert response["Location"] == search
+
+
+@pytest.mark.parametrize(
+    "name", ["claims:export_statements", "claims:export_claims", "claims:export_suggestions"]
+)
+def test_an_export_does_not_start_on_a_get(editor_client, name) -> None:
+    # A link or an image on another site sends a GET: it must not start an export.
+    assert editor_client.get(reverse(name)).status_code == 405
+
+
+def test_an_export_without_the_csrf_token_is_refused(seeded) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.create_superuser("admin", password="pw"))
+    assert client.post(reverse("claims:export_statements")).status_code == 403
+
+
+def test_the_export_button_posts_the_csrf_token(editor_client, seeded) -> None:
+    html = editor_client.get(reverse("claims:search"), {"q": "x"}).content.decode()
+    form = re.search(r'<form class="export" method="post" action="[^"]*">(.*?)</form>', html)
+    assert form is not None and 'name="csrfmiddlewaretoken"' in form.group(1)
+
+
+def test_the_export_button_starts_an_export_with_its_csrf_token(seeded) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.create_superuser("admin", password="pw"))
+    html = client.get(reverse("claims:search"), {"q": "آذربایجان"}).content.decode()
+    action, token = re.search(
+        r'<form class="export" method="post" action="([^"]*)">'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]*)"',
+        html,
+    ).groups()
+    response = client.post(action.replace("&amp;", "&"), {"csrfmiddlewaretoken": token})
+    assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbfstatement_id,")
