@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from claims.filters import ClaimFilter, StatementFilter
 from claims.http import csv_response
-from claims.models import Claim, ClaimLink, Speaker, Stance
+from claims.models import Claim, ClaimLink, ExportRun, Speaker, Stance
 from claims.selectors import (
     InvalidFilters,
     claim_choices,
@@ -35,6 +35,8 @@ COUNT_CAP = 200
 # Deep OFFSETs get slow and nobody reads page 41 of a search: refine it, or export it all.
 MAX_PAGE = 40
 CLAIMS_PAGE_SIZE = 50
+# The search filters that read claim links: shown to users who may view links and claims.
+LINK_FILTERS = ("claim", "stance")
 # 100,000 claims; deeper than any catalogue, and keeps the OFFSET a small number.
 MAX_CLAIMS_PAGE = 2_000
 
@@ -68,6 +70,23 @@ def _bad_page(request: HttpRequest, error: _BadPage) -> HttpResponse:
     return render(request, "claims/not_found.html", {"what": f"such page ({error})"}, status=404)
 
 
+def _may_view_links(request: HttpRequest) -> bool:
+    return request.user.has_perms(export.LINK_PERMISSIONS)
+
+
+def _statement_filter(request: HttpRequest) -> StatementFilter:
+    """The search form; its claim and stance filters only for users who may view links.
+
+    Filtering by a claim would show which statements are linked to it, and how, to a user
+    who may not see links or claims; without the filters those parameters are ignored.
+    """
+    filterset = StatementFilter(request.GET, request=request)
+    if not _may_view_links(request):
+        for name in LINK_FILTERS:
+            del filterset.filters[name]
+    return filterset
+
+
 def _query_string(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -77,9 +96,10 @@ def _query_string(request: HttpRequest) -> str:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     _require(request, "claims.view_statement")
-    filterset = StatementFilter(request.GET, request=request)
+    filterset = _statement_filter(request)
     context = {
         "filter": filterset,
+        "show_links": _may_view_links(request),
         "query_string": _query_string(request),
         "max_query_words": MAX_QUERY_WORDS,
         "max_query_chars": MAX_QUERY_CHARS,
@@ -88,7 +108,7 @@ def search(request: HttpRequest) -> HttpResponse:
         statements = statement_list(filters=filterset)
     except InvalidFilters:
         return render(request, "claims/search.html", context, status=400)
-    if request.user.has_perms(export.LINK_PERMISSIONS):
+    if context["show_links"]:
         statements = statements.prefetch_related(
             Prefetch("links", queryset=ClaimLink.objects.select_related("claim"))
         )
@@ -149,6 +169,7 @@ def speaker_page(request: HttpRequest, pk: int) -> HttpResponse:
             "histories": speaker_history(speaker=speaker),
             "recent": recent,
             "terms": frozenset(),
+            "show_links": True,  # this page requires the link permissions
             "export_query": f"speaker={speaker.pk}",
         },
     )
@@ -210,8 +231,13 @@ def claims_report(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_csv(request: HttpRequest, kind: str) -> HttpResponse:
     """An Export CSV button: the `kind` export of the page's filters, kept in the URL."""
+    filters = request.GET.copy()
+    if kind == ExportRun.Kind.STATEMENTS and not _may_view_links(request):
+        # As on the search page, whose URL the button sends: those filters are not offered.
+        for name in LINK_FILTERS:
+            filters.pop(name, None)
     try:
-        stream = export.export_csv(kind=kind, user=request.user, filters=request.GET)
+        stream = export.export_csv(kind=kind, user=request.user, filters=filters)
     except export.ExportError as exc:
         raise PermissionDenied(str(exc)) from exc
     except InvalidFilters as exc:

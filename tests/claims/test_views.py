@@ -251,12 +251,12 @@ def test_the_search_form_shows_the_chosen_speaker_and_claim_by_name(editor_clien
     assert "/static/claims/names.js" in page
 
 
-def test_a_user_who_may_not_view_claims_chooses_a_claim_by_its_id(client) -> None:
-    client.force_login(viewer("view_statement", "view_speaker"))
+def test_a_user_who_may_not_view_claims_gets_no_claim_filter(client) -> None:
+    # Issue 10: filtering by a claim would show its links to a user who may not view them.
+    client.force_login(viewer("view_statement", "view_speaker", "view_claimlink"))
     claim = ClaimFactory(text="Azerbaijan allowed its territory to be used")
     page = client.get(reverse("claims:search"), {"claim": claim.pk}).content.decode()
-    assert f'<input type="number" name="claim" value="{claim.pk}"' in page
-    assert ">Claim id</label>" in page
+    assert 'name="claim"' not in page and "Claim</label>" not in page and "Claim id" not in page
     assert "Azerbaijan allowed" not in page
     assert 'id="id_speaker_name"' in page
 
@@ -353,3 +353,35 @@ def test_the_export_button_starts_an_export_with_its_csrf_token(seeded) -> None:
     ).groups()
     response = client.post(action.replace("&amp;", "&"), {"csrfmiddlewaretoken": token})
     assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbfstatement_id,")
+
+
+def test_a_user_who_may_view_only_statements_sees_no_links_and_no_link_filters(
+    client, seeded
+) -> None:
+    client.force_login(viewer("view_statement"))
+    link = ClaimLink.objects.select_related("claim").first()
+    page = client.get(reverse("claims:search"), {"q": "آذربایجان"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "<mark>" in html
+    assert "claim" not in page.context["filter"].form.fields
+    assert "stance" not in page.context["filter"].form.fields
+    assert 'class="stance' not in html and link.claim.text[:40] not in html
+    assert f"/claims/{link.claim_id}/" not in html
+
+
+def test_a_user_who_may_view_only_statements_cannot_filter_by_a_claim(client, seeded) -> None:
+    link = ClaimLink.objects.first()
+    client.force_login(viewer("view_statement"))
+    everything = client.get(reverse("claims:search")).context["total"]
+    filtered = client.get(reverse("claims:search"), {"claim": link.claim_id, "stance": "denies"})
+    assert filtered.context["total"] == everything
+    url = f"{reverse('claims:export_statements')}?claim={link.claim_id}&stance=denies"
+    rows = b"".join(client.post(url).streaming_content).decode("utf-8-sig").splitlines()
+    assert len(rows) - 1 == everything
+
+
+def test_a_user_who_may_view_links_still_filters_by_claim(editor_client, seeded) -> None:
+    link = ClaimLink.objects.first()
+    everything = editor_client.get(reverse("claims:search")).context["total"]
+    filtered = editor_client.get(reverse("claims:search"), {"claim": link.claim_id})
+    assert 0 < filtered.context["total"] < everything
