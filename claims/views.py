@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
 
 from claims.filters import ClaimFilter, StatementFilter
 from claims.http import csv_response
-from claims.models import Claim, ClaimLink, Speaker, Stance
+from claims.models import Claim, ClaimLink, ExportRun, Speaker, Stance
 from claims.selectors import (
     InvalidFilters,
     claim_choices,
@@ -25,7 +26,7 @@ from claims.selectors import (
     statement_list,
 )
 from claims.services import export
-from sources.search import search_query
+from sources.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, search_query
 
 PAGE_SIZE = 25
 # Counting every match of a common word over a million statements costs more than the page
@@ -34,6 +35,10 @@ COUNT_CAP = 200
 # Deep OFFSETs get slow and nobody reads page 41 of a search: refine it, or export it all.
 MAX_PAGE = 40
 CLAIMS_PAGE_SIZE = 50
+# The search filters that read claim links: shown to users who may view links and claims.
+LINK_FILTERS = ("claim", "stance")
+# 100,000 claims; deeper than any catalogue, and keeps the OFFSET a small number.
+MAX_CLAIMS_PAGE = 2_000
 
 
 def _require(request: HttpRequest, *perms: str) -> None:
@@ -41,12 +46,45 @@ def _require(request: HttpRequest, *perms: str) -> None:
         raise PermissionDenied("You may not view these records.")
 
 
-def _page_number(request: HttpRequest, last: int | None = None) -> int:
-    try:
-        number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        number = 1
-    return min(number, last) if last else number
+class _BadPage(Exception):
+    """`?page=` names no page this view serves; the message says why."""
+
+
+def _page_number(request: HttpRequest, last: int) -> int:
+    """The page asked for, 1 without `?page=`.
+
+    Anything but a whole number from 1 to `last` raises `_BadPage`: a page that cannot exist
+    is a 404 rather than page 1, and a number PostgreSQL's OFFSET cannot hold never reaches it.
+    """
+    raw = request.GET.get("page", "1")
+    digits = raw.lstrip("0")
+    if not raw.isascii() or not raw.isdigit() or not digits:
+        raise _BadPage(f"{raw[:40]!r} is not a page number: pages are numbered 1, 2, 3 and so on")
+    # Checked on its length first: int() refuses strings of over 4,300 digits.
+    if len(digits) > len(str(last)) or int(digits) > last:
+        raise _BadPage(f"pages stop at {last}: refine the search, or export every match")
+    return int(digits)
+
+
+def _bad_page(request: HttpRequest, error: _BadPage) -> HttpResponse:
+    return render(request, "claims/not_found.html", {"what": f"such page ({error})"}, status=404)
+
+
+def _may_view_links(request: HttpRequest) -> bool:
+    return request.user.has_perms(export.LINK_PERMISSIONS)
+
+
+def _statement_filter(request: HttpRequest) -> StatementFilter:
+    """The search form; its claim and stance filters only for users who may view links.
+
+    Filtering by a claim would show which statements are linked to it, and how, to a user
+    who may not see links or claims; without the filters those parameters are ignored.
+    """
+    filterset = StatementFilter(request.GET, request=request)
+    if not _may_view_links(request):
+        for name in LINK_FILTERS:
+            del filterset.filters[name]
+    return filterset
 
 
 def _query_string(request: HttpRequest) -> str:
@@ -58,17 +96,26 @@ def _query_string(request: HttpRequest) -> str:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     _require(request, "claims.view_statement")
-    filterset = StatementFilter(request.GET, request=request)
-    context = {"filter": filterset, "query_string": _query_string(request)}
+    filterset = _statement_filter(request)
+    context = {
+        "filter": filterset,
+        "show_links": _may_view_links(request),
+        "query_string": _query_string(request),
+        "max_query_words": MAX_QUERY_WORDS,
+        "max_query_chars": MAX_QUERY_CHARS,
+    }
     try:
         statements = statement_list(filters=filterset)
     except InvalidFilters:
         return render(request, "claims/search.html", context, status=400)
-    if request.user.has_perms(export.LINK_PERMISSIONS):
+    if context["show_links"]:
         statements = statements.prefetch_related(
             Prefetch("links", queryset=ClaimLink.objects.select_related("claim"))
         )
-    number = _page_number(request, MAX_PAGE)
+    try:
+        number = _page_number(request, MAX_PAGE)
+    except _BadPage as error:
+        return _bad_page(request, error)
     offset = (number - 1) * PAGE_SIZE
     rows = list(statements[offset : offset + PAGE_SIZE + 1])
     if number == 1 and len(rows) <= PAGE_SIZE:
@@ -78,9 +125,11 @@ def search(request: HttpRequest) -> HttpResponse:
         total = statements.order_by().values("pk")[: COUNT_CAP + 1].count()
     has_next = len(rows) > PAGE_SIZE and number < MAX_PAGE
     rows = rows[:PAGE_SIZE]
+    parsed = search_query(filterset.form.cleaned_data.get("q") or "")
     context.update(
         statements=rows,
-        terms=search_query(filterset.form.cleaned_data.get("q") or "").terms,
+        terms=parsed.terms,
+        query_truncated=parsed.truncated,
         total=min(total, COUNT_CAP),
         total_capped=total > COUNT_CAP,
         page=number,
@@ -120,6 +169,7 @@ def speaker_page(request: HttpRequest, pk: int) -> HttpResponse:
             "histories": speaker_history(speaker=speaker),
             "recent": recent,
             "terms": frozenset(),
+            "show_links": True,  # this page requires the link permissions
             "export_query": f"speaker={speaker.pk}",
         },
     )
@@ -160,7 +210,10 @@ def claims_report(request: HttpRequest) -> HttpResponse:
         claims = claim_list(filters=filterset)
     except InvalidFilters:
         return render(request, "claims/claims.html", context, status=400)
-    number = _page_number(request)
+    try:
+        number = _page_number(request, MAX_CLAIMS_PAGE)
+    except _BadPage as error:
+        return _bad_page(request, error)
     offset = (number - 1) * CLAIMS_PAGE_SIZE
     rows = list(claims[offset : offset + CLAIMS_PAGE_SIZE + 1])
     context.update(
@@ -172,11 +225,19 @@ def claims_report(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/claims.html", context)
 
 
+# POST, so the CSRF check holds: a link or image on another site cannot start an export
+# (up to tens of megabytes, and an ExportRun row) in a signed-in editor's name.
+@require_POST
 @login_required
 def export_csv(request: HttpRequest, kind: str) -> HttpResponse:
-    """An Export CSV button: the `kind` export of the page's URL parameters."""
+    """An Export CSV button: the `kind` export of the page's filters, kept in the URL."""
+    filters = request.GET.copy()
+    if kind == ExportRun.Kind.STATEMENTS and not _may_view_links(request):
+        # As on the search page, whose URL the button sends: those filters are not offered.
+        for name in LINK_FILTERS:
+            filters.pop(name, None)
     try:
-        stream = export.export_csv(kind=kind, user=request.user, filters=request.GET)
+        stream = export.export_csv(kind=kind, user=request.user, filters=filters)
     except export.ExportError as exc:
         raise PermissionDenied(str(exc)) from exc
     except InvalidFilters as exc:

@@ -111,6 +111,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # Editors sign in through the admin's login page; the search pages send them there.
 LOGIN_URL = "admin:login"
+# Where a login lands without a safe `next` (one pointing at another site is refused): the
+# admin index, which every user who can sign in there (staff) may see.
+LOGIN_REDIRECT_URL = "admin:index"
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {

@@ -29,6 +29,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils.crypto import get_random_string
 
 from claims import views
 from claims.models import ClaimLink, Statement
@@ -223,8 +224,15 @@ def bench_export(out: Callable[[str], None]) -> dict[str, float]:
     )
     try:
         url = f"http://127.0.0.1:{port}/export/statements.csv"
+        # Exports are POSTs with a CSRF token: any token will do, if cookie and header agree.
+        token = get_random_string(32)
         request = urllib.request.Request(
-            url, headers={"Cookie": f"sessionid={session.session_key}"}
+            url,
+            data=b"",
+            headers={
+                "Cookie": f"sessionid={session.session_key}; csrftoken={token}",
+                "X-CSRFToken": token,
+            },
         )
         deadline = time.monotonic() + 60
         while True:

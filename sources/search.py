@@ -27,6 +27,11 @@ _MAX_LEXEME_BYTES = 2046
 # two, and weighted lower (C) than the statement's own words (A) for ranking.
 _TITLE_GAP = 100
 
+# PostgreSQL nests a tsquery one level per operator: 20,000 words overran its stack depth.
+# Nobody types more than a few dozen words on purpose; the rest is a pasted article.
+MAX_QUERY_WORDS = 50
+MAX_QUERY_CHARS = 1_000
+
 _QUERY_PART = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
 
@@ -57,21 +62,35 @@ class ParsedQuery:
 
     tsquery: str
     terms: frozenset[str] = field(default_factory=frozenset)
+    # Words past MAX_QUERY_WORDS (or text past MAX_QUERY_CHARS) were left out.
+    truncated: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.tsquery)
 
 
 def search_query(text: str) -> ParsedQuery:
-    """Parse a search box into a `tsquery` literal and the tokens to highlight."""
+    """Parse a search box into a `tsquery` literal and the tokens to highlight.
+
+    Only the first MAX_QUERY_WORDS words (of the first MAX_QUERY_CHARS characters) are
+    searched; `truncated` says when more were typed.
+    """
+    text = text or ""
+    truncated = len(text) > MAX_QUERY_CHARS
     clauses: list[str] = []
     terms: set[str] = set()
-    for match in _QUERY_PART.finditer(text or ""):
+    room = MAX_QUERY_WORDS
+    for match in _QUERY_PART.finditer(text[:MAX_QUERY_CHARS]):
         negated = bool(match.group(1) or match.group(3))
         raw = match.group(2) if match.group(2) is not None else match.group(4)
-        lexemes = [lex for lex in (_lexeme(t) for t in tokenise(raw)) if lex is not None]
+        tokens = tokenise(raw)
+        if len(tokens) > room:
+            truncated = True
+            tokens = tokens[:room]
+        lexemes = [lex for lex in (_lexeme(t) for t in tokens) if lex is not None]
         if not lexemes:
             continue
+        room -= len(tokens)
         # A quoted phrase, or a word the tokeniser splits (U.S., 2026-11), must match in order.
         clause = " <-> ".join(lexemes)
         if len(lexemes) > 1:
@@ -80,11 +99,11 @@ def search_query(text: str) -> ParsedQuery:
             clauses.append(f"!{clause}")
         else:
             clauses.append(clause)
-            terms.update(tokenise(raw))
+            terms.update(tokens)
     if clauses and all(clause.startswith("!") for clause in clauses):
         # "-word" alone would match nearly everything; a search needs something to find.
-        return ParsedQuery(tsquery="")
-    return ParsedQuery(tsquery=" & ".join(clauses), terms=frozenset(terms))
+        return ParsedQuery(tsquery="", truncated=truncated)
+    return ParsedQuery(tsquery=" & ".join(clauses), terms=frozenset(terms), truncated=truncated)
 
 
 def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:

@@ -43,7 +43,7 @@ def test_list_and_change_pages_render(admin_client, seeded, model) -> None:
     if model in MADE_FOR_THE_TEST:  # the seed story has none of these
         MADE_FOR_THE_TEST[model]()
     if model is ExportRun:  # written by exports only: run one
-        b"".join(admin_client.get(reverse("claims:export_claims")).streaming_content)
+        b"".join(admin_client.post(reverse("claims:export_claims")).streaming_content)
     obj = model.objects.first()
     assert obj is not None, f"the seed data has no {meta.verbose_name}"
     change = admin_client.get(
@@ -88,3 +88,21 @@ def test_count_columns_show_and_sort_by_their_counts(admin_client) -> None:
     assert [source.pk for source in page.context["cl"].result_list] == [busy.pk, quiet.pk]
     html = page.content.decode()
     assert '<td class="field-article_count">2</td>' in html
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "99999999999999999999999", "9" * 5000])
+@pytest.mark.parametrize(
+    "changelist", ["admin:claims_statement_changelist", "admin:claims_claim_changelist"]
+)
+def test_a_changelist_page_that_cannot_exist_is_no_server_error(
+    admin_client, seeded, changelist, page
+) -> None:
+    assert admin_client.get(reverse(changelist), {"p": page}).status_code < 500
+
+
+def test_a_20000_word_statement_search_in_the_admin_is_no_server_error(
+    admin_client, seeded
+) -> None:
+    words = " ".join(f"w{n}" for n in range(20_000))
+    page = admin_client.get(reverse("admin:claims_statement_changelist"), {"q": words})
+    assert page.status_code == 200

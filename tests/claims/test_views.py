@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from claims.models import Claim, ClaimLink, Speaker, Stance
 from tests.claims.test_selectors import links_around_an_undated_statement
@@ -38,7 +41,7 @@ def test_the_search_page_sends_anonymous_visitors_to_log_in(client) -> None:
 def test_a_user_without_view_permission_is_refused(client) -> None:
     client.force_login(viewer())
     assert client.get(reverse("claims:search")).status_code == 403
-    assert client.get(reverse("claims:export_statements")).status_code == 403
+    assert client.post(reverse("claims:export_statements")).status_code == 403
 
 
 def test_a_search_highlights_the_word_in_the_spelling_the_article_used(editor_client, seeded):
@@ -182,7 +185,7 @@ def test_every_role_can_search_and_export(client, member, seeded, role) -> None:
     member(role)
     page = client.get(reverse("claims:search"), {"q": "آذربایجان"})
     assert page.status_code == 200 and "<mark>" in page.content.decode()
-    export = client.get(reverse("claims:export_statements"), {"q": "آذربایجان"})
+    export = client.post(f"{reverse('claims:export_statements')}?{urlencode({'q': 'آذربایجان'})}")
     assert b"".join(export.streaming_content).startswith(b"\xef\xbb\xbfstatement_id,")
 
 
@@ -248,12 +251,12 @@ def test_the_search_form_shows_the_chosen_speaker_and_claim_by_name(editor_clien
     assert "/static/claims/names.js" in page
 
 
-def test_a_user_who_may_not_view_claims_chooses_a_claim_by_its_id(client) -> None:
-    client.force_login(viewer("view_statement", "view_speaker"))
+def test_a_user_who_may_not_view_claims_gets_no_claim_filter(client) -> None:
+    # Issue 10: filtering by a claim would show its links to a user who may not view them.
+    client.force_login(viewer("view_statement", "view_speaker", "view_claimlink"))
     claim = ClaimFactory(text="Azerbaijan allowed its territory to be used")
     page = client.get(reverse("claims:search"), {"claim": claim.pk}).content.decode()
-    assert f'<input type="number" name="claim" value="{claim.pk}"' in page
-    assert ">Claim id</label>" in page
+    assert 'name="claim"' not in page and "Claim</label>" not in page and "Claim id" not in page
     assert "Azerbaijan allowed" not in page
     assert 'id="id_speaker_name"' in page
 
@@ -265,3 +268,120 @@ def test_the_claim_page_dates_an_undated_statement_by_its_article(editor_client)
     # The reader sees that date, marked as not the statement's own, rather than a "?".
     assert "Not the statement" in response.content.decode()
     assert ">June 2, 2025*</span>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "page", ["abc", "-1", "0", "1.5", "٣", "99999999999999999999999", "9" * 5000]
+)
+@pytest.mark.parametrize("name", ["claims:search", "claims:claims"])
+def test_a_page_that_cannot_exist_is_not_found_and_says_why(editor_client, name, page) -> None:
+    response = editor_client.get(reverse(name), {"page": page})
+    assert response.status_code == 404
+    assert "pages" in response.content.decode()
+
+
+def test_the_search_pages_stop_at_the_last_page_served(editor_client) -> None:
+    response = editor_client.get(reverse("claims:search"), {"page": 41})
+    assert response.status_code == 404
+    assert "pages stop at 40" in response.content.decode()
+    assert editor_client.get(reverse("claims:search"), {"page": 40}).status_code == 200
+
+
+def test_a_20000_word_search_searches_the_first_words_and_says_so(editor_client) -> None:
+    StatementFactory(text="w0 w1 w2 and so on")
+    response = editor_client.get(
+        reverse("claims:search"), {"q": " ".join(f"w{n}" for n in range(20_000))}
+    )
+    assert response.status_code == 200
+    assert "Only the first 50 words" in response.content.decode()
+
+
+def test_a_short_search_says_nothing_of_a_cap(editor_client) -> None:
+    response = editor_client.get(reverse("claims:search"), {"q": "w0 w1"})
+    assert "Only the first" not in response.content.decode()
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", ""])
+def test_a_login_with_a_foreign_next_lands_on_the_admin_index(client, next_url) -> None:
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    response = client.post(
+        f"{reverse('admin:login')}?next={next_url}",
+        {"username": user.username, "password": "pw", "next": next_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_login_with_a_local_next_lands_there(client) -> None:
+    User.objects.create_user("editor", password="pw", is_staff=True)
+    search = reverse("claims:search")
+    response = client.post(
+        reverse("admin:login"), {"username": "editor", "password": "pw", "next": search}
+    )
+    assert response["Location"] == search
+
+
+@pytest.mark.parametrize(
+    "name", ["claims:export_statements", "claims:export_claims", "claims:export_suggestions"]
+)
+def test_an_export_does_not_start_on_a_get(editor_client, name) -> None:
+    # A link or an image on another site sends a GET: it must not start an export.
+    assert editor_client.get(reverse(name)).status_code == 405
+
+
+def test_an_export_without_the_csrf_token_is_refused(seeded) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.create_superuser("admin", password="pw"))
+    assert client.post(reverse("claims:export_statements")).status_code == 403
+
+
+def test_the_export_button_posts_the_csrf_token(editor_client, seeded) -> None:
+    html = editor_client.get(reverse("claims:search"), {"q": "x"}).content.decode()
+    form = re.search(r'<form class="export" method="post" action="[^"]*">(.*?)</form>', html)
+    assert form is not None and 'name="csrfmiddlewaretoken"' in form.group(1)
+
+
+def test_the_export_button_starts_an_export_with_its_csrf_token(seeded) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.create_superuser("admin", password="pw"))
+    html = client.get(reverse("claims:search"), {"q": "آذربایجان"}).content.decode()
+    action, token = re.search(
+        r'<form class="export" method="post" action="([^"]*)">'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]*)"',
+        html,
+    ).groups()
+    response = client.post(action.replace("&amp;", "&"), {"csrfmiddlewaretoken": token})
+    assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbfstatement_id,")
+
+
+def test_a_user_who_may_view_only_statements_sees_no_links_and_no_link_filters(
+    client, seeded
+) -> None:
+    client.force_login(viewer("view_statement"))
+    link = ClaimLink.objects.select_related("claim").first()
+    page = client.get(reverse("claims:search"), {"q": "آذربایجان"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "<mark>" in html
+    assert "claim" not in page.context["filter"].form.fields
+    assert "stance" not in page.context["filter"].form.fields
+    assert 'class="stance' not in html and link.claim.text[:40] not in html
+    assert f"/claims/{link.claim_id}/" not in html
+
+
+def test_a_user_who_may_view_only_statements_cannot_filter_by_a_claim(client, seeded) -> None:
+    link = ClaimLink.objects.first()
+    client.force_login(viewer("view_statement"))
+    everything = client.get(reverse("claims:search")).context["total"]
+    filtered = client.get(reverse("claims:search"), {"claim": link.claim_id, "stance": "denies"})
+    assert filtered.context["total"] == everything
+    url = f"{reverse('claims:export_statements')}?claim={link.claim_id}&stance=denies"
+    rows = b"".join(client.post(url).streaming_content).decode("utf-8-sig").splitlines()
+    assert len(rows) - 1 == everything
+
+
+def test_a_user_who_may_view_links_still_filters_by_claim(editor_client, seeded) -> None:
+    link = ClaimLink.objects.first()
+    everything = editor_client.get(reverse("claims:search")).context["total"]
+    filtered = editor_client.get(reverse("claims:search"), {"claim": link.claim_id})
+    assert 0 < filtered.context["total"] < everything

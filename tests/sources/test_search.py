@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from sources.search import highlight_spans, search_document, search_query
+from sources.search import (
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    highlight_spans,
+    search_document,
+    search_query,
+)
 from sources.text import token_spans
 
 
@@ -46,3 +52,25 @@ def test_a_key_that_holds_several_words_still_finds_its_ligature() -> None:
     text = "محمد ﷺ نے فرمایا"
     keys = {key for _, _, key in token_spans("ﷺ")}
     assert [text[a:b] for a, b in highlight_spans(text, keys)] == ["ﷺ"]
+
+
+def test_only_the_first_words_of_a_long_search_are_searched() -> None:
+    parsed = search_query(" ".join(f"w{n}" for n in range(20_000)))
+    assert parsed.truncated
+    assert parsed.tsquery.count("&") == MAX_QUERY_WORDS - 1
+    assert "'w0'" in parsed.tsquery and f"'w{MAX_QUERY_WORDS}'" not in parsed.tsquery
+
+
+def test_a_long_quoted_phrase_counts_each_of_its_words() -> None:
+    parsed = search_query('"' + " ".join(["word"] * 150) + '"')
+    assert parsed.truncated
+    assert parsed.tsquery.count("<->") == MAX_QUERY_WORDS - 1
+
+
+def test_text_past_the_character_cap_is_not_searched() -> None:
+    parsed = search_query("a" * MAX_QUERY_CHARS + " tail")
+    assert parsed.truncated and "tail" not in parsed.tsquery
+
+
+def test_a_search_within_the_caps_is_not_marked_truncated() -> None:
+    assert not search_query(" ".join(["word"] * MAX_QUERY_WORDS)).truncated
