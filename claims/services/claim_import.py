@@ -30,7 +30,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from claims.models import Claim, ClaimVariant
-from claims.services.queueing import claim_search_queue
+from claims.services.queueing import claims_search_owed
 from sources.services import values
 
 VARIANT_MAX_BYTES = 2_600
@@ -277,6 +277,6 @@ def _write(rows: list[ClaimRow]) -> ImportReport:
     report.variants_created = len(variants)
     report.unchanged = len(claims) - len(touched)
     report.claim_ids = sorted(touched)
-    for claim_id in report.claim_ids:
-        claim_search_queue(claim_id=claim_id)
+    # One UPDATE for the whole import, not one per claim.
+    claims_search_owed(report.claim_ids)
     return report

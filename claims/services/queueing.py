@@ -95,15 +95,21 @@ def statements_link_queue(statement_ids: Iterable[int]) -> int:
 
 
 def claim_search_queue(*, claim_id: int) -> None:
-    """Queue the search of recent statements for a new claim or a claim with a new variant.
+    """Queue the search of recent statements for a new claim or a claim with a new variant."""
+    claims_search_owed([claim_id])
 
-    The claim is marked pending first, in the caller's transaction: the search is owed from
-    the moment the phrasing exists, whether or not its message arrives.
+
+def claims_search_owed(claim_ids: Iterable[int]) -> int:
+    """Queue the search of recent statements for new claims, or claims with new wording.
+
+    The claims are marked pending first, in one UPDATE in the caller's transaction: the search
+    is owed from the moment the phrasing exists, whether or not its message arrives.
     """
-    Claim.objects.filter(pk=claim_id).update(
+    ids = list(claim_ids)
+    Claim.objects.filter(pk__in=ids).update(
         matching_status=MatchingStatus.PENDING, matching_status_changed_at=timezone.now()
     )
-    _queue_after_commit(SEARCH_FOR_CLAIM, [claim_id])
+    return _queue_after_commit(SEARCH_FOR_CLAIM, ids)
 
 
 def claims_search_queue(claim_ids: Iterable[int]) -> int:
