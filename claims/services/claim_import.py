@@ -1,4 +1,6 @@
-"""Import claims from JSON Lines or CSV: validate every row, then write in one transaction.
+"""Import claims from JSON Lines or CSV: validate every row, then write the good ones in one
+transaction. Each bad row is named (line and field) and skipped; `strict=True` refuses the whole
+file instead.
 
 JSON Lines, one claim a line:
     {"id": "C1", "text": "...", "language": "en", "status": "unverified",
@@ -59,12 +61,18 @@ class ImportReport:
     variants_created: int = 0
     unchanged: int = 0
     claim_ids: list[int] = field(default_factory=list)
+    # One message per problem, each naming its line; a line may have several.
+    errors: list[str] = field(default_factory=list)
+    skipped_lines: int = 0
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.claims_created} claims and {self.variants_created} variants created, "
             f"{self.unchanged} claims already up to date"
         )
+        if self.skipped_lines:
+            text += f", {self.skipped_lines} bad lines skipped"
+        return text
 
 
 def _row(line: int, data: Any) -> tuple[ClaimRow | None, list[str]]:
@@ -204,8 +212,13 @@ def _csv_rows(reader: csv.DictReader, records: list[tuple[int, Any]]) -> Iterato
             records.append((reader.line_num, f"not valid CSV ({exc})"))
 
 
-def claims_import(*, path: Path) -> ImportReport:
-    """Import claims from `path` (.jsonl/.json or .csv); nothing is written if a row is bad."""
+def claims_import(*, path: Path, strict: bool = False) -> ImportReport:
+    """Import claims from `path` (.jsonl/.json or .csv).
+
+    Every row is checked first; the good rows are then written in one transaction and each bad
+    row is skipped, its problems listed in the report. With `strict`, one bad row refuses the
+    file (ClaimImportError naming every problem) and nothing is written.
+    """
     try:
         content = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -213,25 +226,32 @@ def claims_import(*, path: Path) -> ImportReport:
     file_format = "csv" if path.suffix.lower() == ".csv" else "jsonl"
     rows: list[ClaimRow] = []
     errors: list[str] = []
+    bad_lines: set[int] = set()
     seen: dict[str, int] = {}
     for line, data in _records(content, file_format):
         if isinstance(data, str):
             errors.append(f"line {line}: {data}")
+            bad_lines.add(line)
             continue
         row, row_errors = _row(line, data)
-        errors += row_errors
         external_id = data.get("id") if isinstance(data, dict) else None
         if isinstance(external_id, str) and external_id:
             if external_id in seen:
-                errors.append(
+                row_errors.append(
                     f"line {line}: id {external_id!r} already used on line {seen[external_id]}"
                 )
             seen.setdefault(external_id, line)
-        if row:
+        if row_errors:
+            errors += row_errors
+            bad_lines.add(line)
+        elif row:
             rows.append(row)
-    if errors:
+    if errors and strict:
         raise ClaimImportError(f"{path}: " + "; ".join(errors))
-    return _write(rows)
+    report = _write(rows)
+    report.errors = errors
+    report.skipped_lines = len(bad_lines)
+    return report
 
 
 @transaction.atomic

@@ -66,7 +66,7 @@ def test_a_new_variant_for_a_known_claim_is_added(tmp_path) -> None:
     assert (report.claims_created, report.variants_created) == (0, 1)
 
 
-def test_it_names_every_bad_line_and_writes_nothing(tmp_path) -> None:
+def _bad_file(tmp_path) -> Path:
     rows = [
         ROWS[0],
         {"id": "C3", "text": "", "language": "en"},
@@ -75,17 +75,44 @@ def test_it_names_every_bad_line_and_writes_nothing(tmp_path) -> None:
     ]
     path = write_jsonl(tmp_path / "claims.jsonl", rows)
     path.write_text(path.read_text() + "{not json\n")
+    return path
 
+
+BAD_FILE_ERRORS = [
+    "line 2: text is missing",
+    "line 3: language 'English'",
+    "line 4: status 'maybe'",
+    "line 4: id 'C1' already used on line 1",
+    "line 5: malformed JSON",
+]
+
+
+def test_it_names_every_bad_line_and_imports_the_good_ones(tmp_path) -> None:
+    report = claims_import(path=_bad_file(tmp_path))
+
+    for named in BAD_FILE_ERRORS:
+        assert any(error.startswith(named) for error in report.errors), named
+    assert report.skipped_lines == 4
+    assert list(Claim.objects.values_list("external_id", flat=True)) == ["C1"]
+    assert Claim.objects.get().text == ROWS[0]["text"]
+
+
+def test_strict_refuses_the_whole_file_and_names_every_bad_line(tmp_path) -> None:
     with pytest.raises(ClaimImportError) as error:
-        claims_import(path=path)
+        claims_import(path=_bad_file(tmp_path), strict=True)
 
-    message = str(error.value)
-    assert "line 2: text is missing" in message
-    assert "line 3: language 'English'" in message
-    assert "line 4: status 'maybe'" in message
-    assert "line 4: id 'C1' already used on line 1" in message
-    assert "line 5: malformed JSON" in message
+    for named in BAD_FILE_ERRORS:
+        assert named in str(error.value)
     assert not Claim.objects.exists()
+
+
+def test_the_command_lists_the_skipped_lines_and_exits_non_zero(tmp_path, capsys) -> None:
+    error = _import(_bad_file(tmp_path))
+
+    assert error.returncode != 0
+    assert "1 claims and 2 variants created" in str(error)
+    assert "4 bad lines skipped" in str(error)
+    assert "line 3: language 'English'" in capsys.readouterr().err
 
 
 def test_it_reads_csv_with_a_column_per_variant_language(tmp_path) -> None:
@@ -103,10 +130,11 @@ def test_it_reads_csv_with_a_column_per_variant_language(tmp_path) -> None:
     assert Claim.objects.get(external_id="C2").status == "unverified"
 
 
-def test_the_command_reports_a_bad_file_as_an_error(tmp_path) -> None:
-    path = write_jsonl(tmp_path / "claims.jsonl", [{"text": "No language"}])
-    with pytest.raises(CommandError, match="line 1: language None"):
-        call_command("import_claims", str(path))
+def test_the_command_with_strict_reports_a_bad_file_as_an_error(tmp_path) -> None:
+    path = write_jsonl(tmp_path / "claims.jsonl", [ROWS[1], {"text": "No language"}])
+    with pytest.raises(CommandError, match="line 2: language None"):
+        call_command("import_claims", str(path), "--strict")
+    assert not Claim.objects.exists()
 
 
 def test_every_imported_claim_and_variant_has_a_history_row(tmp_path) -> None:
@@ -158,7 +186,7 @@ def _import(path: Path) -> CommandError:
         ('{"text": ' + "[" * 100_000, "line 2: JSON nested deeper than 20 levels"),
     ],
 )
-def test_a_bad_value_is_named_and_nothing_is_written(tmp_path, bad, named) -> None:
+def test_a_bad_value_is_named_and_its_row_skipped(tmp_path, bad, named, capsys) -> None:
     path = tmp_path / "claims.jsonl"
     middle = bad if isinstance(bad, str) else json.dumps(bad, ensure_ascii=False)
     path.write_text(
@@ -168,25 +196,29 @@ def test_a_bad_value_is_named_and_nothing_is_written(tmp_path, bad, named) -> No
 
     error = _import(path)
 
-    assert named in str(error)
+    assert named in capsys.readouterr().err
     assert error.returncode != 0
-    assert not Claim.objects.exists()
+    assert "1 bad lines skipped" in str(error)
+    assert sorted(Claim.objects.values_list("external_id", flat=True)) == ["C2", "C3"]
 
 
-def test_the_claim_limit_is_a_setting(tmp_path, settings) -> None:
+def test_the_claim_limit_is_a_setting(tmp_path, settings, capsys) -> None:
     settings.CLAIM_MAX_CHARS = 10
-    error = _import(write_jsonl(tmp_path / "claims.jsonl", [ROWS[1]]))
-    assert "line 1: text is 39 characters, over the 10 allowed" in str(error)
+    _import(write_jsonl(tmp_path / "claims.jsonl", [ROWS[1]]))
+    assert "line 1: text is 39 characters, over the 10 allowed" in capsys.readouterr().err
 
 
-def test_a_csv_cell_past_the_csv_modules_default_limit_is_named_by_its_row(tmp_path) -> None:
+def test_a_csv_cell_past_the_csv_modules_default_limit_is_named_by_its_row(
+    tmp_path, capsys
+) -> None:
     path = tmp_path / "claims.csv"
     path.write_text(
         f"id,text,language,variant_ur\nC1,{'x' * 150_000},en,\nC2,Fine,en,ٹھیک\x00\n",
         encoding="utf-8",
     )
 
-    message = str(_import(path))
+    _import(path)
+    message = capsys.readouterr().err
 
     assert "line 2: text is 150,000 characters, over the 2,000 allowed" in message
     assert "line 3: variant 1 text contains a NUL character" in message
