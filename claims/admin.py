@@ -44,6 +44,7 @@ from claims.selectors import (
 from claims.services.claims import claim_save, claim_variant_save
 from claims.services.links import claim_link_save
 from claims.services.speakers import SpeakerError, speaker_confirm, speaker_merge
+from claims.visibility import may_view_link_counts
 from sources.admin import count_column
 from sources.bidi import BidiAdminMixin, bidi
 from sources.search import documents_matching
@@ -323,6 +324,19 @@ class ClaimAdmin(ClaimLinkInlineSaving, BidiAdminMixin, SimpleHistoryAdmin):
         claims = claims_with_counts()
         ordering = self.get_ordering(request)
         return claims.order_by(*ordering) if ordering else claims
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        columns = super().get_list_display(request)
+        if may_view_link_counts(request.user):
+            return columns
+        # Counts per stance are read off the links (claims.visibility).
+        return [c for c in columns if c not in {"asserts_count", "denies_count"}]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if may_view_link_counts(request.user):
+            return fieldsets
+        return [(name, options) for name, options in fieldsets if name != "History at a glance"]
 
     def save_model(self, request: HttpRequest, obj: Claim, form, change: bool) -> None:
         # Through the service: a new claim is searched for in recent statements.
