@@ -27,7 +27,7 @@ from claims.selectors import (
     statement_list,
 )
 from claims.services import export
-from sources.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, search_query
+from sources.search import TRUNCATED_NOTICE, search_query
 
 PAGE_SIZE = 25
 # Counting every match of a common word over a million statements costs more than the page
@@ -95,8 +95,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "show_links": visibility.may_view_links(request.user),
         "query_string": _query_string(request),
-        "max_query_words": MAX_QUERY_WORDS,
-        "max_query_chars": MAX_QUERY_CHARS,
+        "truncated_notice": TRUNCATED_NOTICE,
     }
     try:
         statements = statement_list(filters=filterset)
