@@ -44,7 +44,8 @@ from claims.selectors import (
 from claims.services.claims import claim_save, claim_variant_save
 from claims.services.links import claim_link_save
 from claims.services.speakers import SpeakerError, speaker_confirm, speaker_merge
-from sources.admin import count_column
+from claims.visibility import may_view_link_counts
+from sources.admin import LimitedSearch, count_column
 from sources.bidi import BidiAdminMixin, bidi
 from sources.search import documents_matching
 from sources.selectors import source_countries
@@ -57,7 +58,7 @@ class SpeakerAliasInline(BidiAdminMixin, admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(BidiAdminMixin, SimpleHistoryAdmin):
+class SpeakerAdmin(LimitedSearch, BidiAdminMixin, SimpleHistoryAdmin):
     """Speakers, with the unconfirmed ones extraction created: confirm them or merge duplicates."""
 
     list_display = [
@@ -142,7 +143,7 @@ class SpeakerAdmin(BidiAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SpeakerAlias)
-class SpeakerAliasAdmin(BidiAdminMixin, admin.ModelAdmin):
+class SpeakerAliasAdmin(LimitedSearch, BidiAdminMixin, admin.ModelAdmin):
     list_display = ["alias", "language", "speaker", "key"]
     list_filter = ["language"]
     list_select_related = ["speaker"]
@@ -213,7 +214,7 @@ class StatementOutletCountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Statement)
-class StatementAdmin(ClaimLinkInlineSaving, BidiAdminMixin, admin.ModelAdmin):
+class StatementAdmin(LimitedSearch, ClaimLinkInlineSaving, BidiAdminMixin, admin.ModelAdmin):
     """Built for a million rows: no exact COUNT, no DISTINCT scans, full-text search."""
 
     list_display = [
@@ -276,7 +277,7 @@ class ClaimVariantInline(BidiAdminMixin, admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(LimitedSearch, admin.ModelAdmin):
     list_display = ["name", "claim_count"]
     search_fields = ["name"]
 
@@ -287,7 +288,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ClaimLinkInlineSaving, BidiAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(LimitedSearch, ClaimLinkInlineSaving, BidiAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "claim_text",
         "language",
@@ -324,6 +325,19 @@ class ClaimAdmin(ClaimLinkInlineSaving, BidiAdminMixin, SimpleHistoryAdmin):
         ordering = self.get_ordering(request)
         return claims.order_by(*ordering) if ordering else claims
 
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        columns = super().get_list_display(request)
+        if may_view_link_counts(request.user):
+            return columns
+        # Counts per stance are read off the links (claims.visibility).
+        return [c for c in columns if c not in {"asserts_count", "denies_count"}]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if may_view_link_counts(request.user):
+            return fieldsets
+        return [(name, options) for name, options in fieldsets if name != "History at a glance"]
+
     def save_model(self, request: HttpRequest, obj: Claim, form, change: bool) -> None:
         # Through the service: a new claim is searched for in recent statements.
         claim_save(claim=obj)
@@ -349,7 +363,7 @@ class ClaimAdmin(ClaimLinkInlineSaving, BidiAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ClaimVariant)
-class ClaimVariantAdmin(BidiAdminMixin, SimpleHistoryAdmin):
+class ClaimVariantAdmin(LimitedSearch, BidiAdminMixin, SimpleHistoryAdmin):
     list_display = ["variant", "language", "claim"]
     list_filter = ["language"]
     list_select_related = ["claim"]
@@ -363,7 +377,7 @@ class ClaimVariantAdmin(BidiAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
+class ClaimLinkAdmin(LimitedSearch, PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "statement_text",
         "speaker",

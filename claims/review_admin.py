@@ -30,6 +30,7 @@ from claims.services.review import (
     suggestions_accept,
     suggestions_reject,
 )
+from sources.admin import LimitedSearch
 from sources.bidi import BidiAdminMixin
 
 
@@ -95,7 +96,7 @@ class AgeFilter(BandFilter):
         }
 
 
-class SuggestionAdmin(PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
+class SuggestionAdmin(LimitedSearch, PairColumns, BidiAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "statement_text",
         "speaker",

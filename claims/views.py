@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from claims import visibility
 from claims.filters import ClaimFilter, StatementFilter
 from claims.http import csv_response
 from claims.models import Claim, ClaimLink, ExportRun, Speaker, Stance
@@ -26,7 +27,7 @@ from claims.selectors import (
     statement_list,
 )
 from claims.services import export
-from sources.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, search_query
+from sources.search import TRUNCATED_NOTICE, search_query
 
 PAGE_SIZE = 25
 # Counting every match of a common word over a million statements costs more than the page
@@ -35,8 +36,6 @@ COUNT_CAP = 200
 # Deep OFFSETs get slow and nobody reads page 41 of a search: refine it, or export it all.
 MAX_PAGE = 40
 CLAIMS_PAGE_SIZE = 50
-# The search filters that read claim links: shown to users who may view links and claims.
-LINK_FILTERS = ("claim", "stance")
 # 100,000 claims; deeper than any catalogue, and keeps the OFFSET a small number.
 MAX_CLAIMS_PAGE = 2_000
 
@@ -70,10 +69,6 @@ def _bad_page(request: HttpRequest, error: _BadPage) -> HttpResponse:
     return render(request, "claims/not_found.html", {"what": f"such page ({error})"}, status=404)
 
 
-def _may_view_links(request: HttpRequest) -> bool:
-    return request.user.has_perms(export.LINK_PERMISSIONS)
-
-
 def _statement_filter(request: HttpRequest) -> StatementFilter:
     """The search form; its claim and stance filters only for users who may view links.
 
@@ -81,9 +76,8 @@ def _statement_filter(request: HttpRequest) -> StatementFilter:
     who may not see links or claims; without the filters those parameters are ignored.
     """
     filterset = StatementFilter(request.GET, request=request)
-    if not _may_view_links(request):
-        for name in LINK_FILTERS:
-            del filterset.filters[name]
+    for name in visibility.hidden_filters(user=request.user, kind=ExportRun.Kind.STATEMENTS):
+        del filterset.filters[name]
     return filterset
 
 
@@ -99,10 +93,9 @@ def search(request: HttpRequest) -> HttpResponse:
     filterset = _statement_filter(request)
     context = {
         "filter": filterset,
-        "show_links": _may_view_links(request),
+        "show_links": visibility.may_view_links(request.user),
         "query_string": _query_string(request),
-        "max_query_words": MAX_QUERY_WORDS,
-        "max_query_chars": MAX_QUERY_CHARS,
+        "truncated_notice": TRUNCATED_NOTICE,
     }
     try:
         statements = statement_list(filters=filterset)
@@ -158,7 +151,7 @@ def claim_names(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def speaker_page(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "claims.view_speaker", "claims.view_statement", *export.LINK_PERMISSIONS)
+    _require(request, "claims.view_speaker", "claims.view_statement", *visibility.LINK_PERMISSIONS)
     speaker = get_object_or_404(Speaker.objects.prefetch_related("aliases"), pk=pk)
     recent = statement_list(filters={"speaker": str(speaker.pk)})[:PAGE_SIZE]
     return render(
@@ -205,7 +198,11 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
 def claims_report(request: HttpRequest) -> HttpResponse:
     _require(request, "claims.view_claim")
     filterset = ClaimFilter(request.GET)
-    context = {"filter": filterset, "query_string": _query_string(request)}
+    context = {
+        "filter": filterset,
+        "query_string": _query_string(request),
+        "show_counts": visibility.may_view_link_counts(request.user),
+    }
     try:
         claims = claim_list(filters=filterset)
     except InvalidFilters:
@@ -232,10 +229,10 @@ def claims_report(request: HttpRequest) -> HttpResponse:
 def export_csv(request: HttpRequest, kind: str) -> HttpResponse:
     """An Export CSV button: the `kind` export of the page's filters, kept in the URL."""
     filters = request.GET.copy()
-    if kind == ExportRun.Kind.STATEMENTS and not _may_view_links(request):
-        # As on the search page, whose URL the button sends: those filters are not offered.
-        for name in LINK_FILTERS:
-            filters.pop(name, None)
+    # As on the page whose URL the button sends, filters the user may not use are ignored
+    # (the page does not offer them); the export service would refuse them.
+    for name in visibility.hidden_filters(user=request.user, kind=kind):
+        filters.pop(name, None)
     try:
         stream = export.export_csv(kind=kind, user=request.user, filters=filters)
     except export.ExportError as exc:

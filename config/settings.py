@@ -7,9 +7,11 @@ embedded PostgreSQL and Redis under VAR_DIR are used (started by `make run` / `m
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "simple_history",
+    "axes",
+    "csp",
     "sources",
     "claims",
     # Benchmarks, evaluations and data generators: management commands only.
@@ -79,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history entry written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,6 +109,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ CSP_NONCE }} for an inline <script> or <style>; none uses it today.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -114,6 +123,44 @@ LOGIN_URL = "admin:login"
 # Where a login lands without a safe `next` (one pointing at another site is refused): the
 # admin index, which every user who can sign in there (staff) may see.
 LOGIN_REDIRECT_URL = "admin:index"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from
+# one address, that pair is locked out for CLAIMLEDGER_LOGIN_COOLOFF_MINUTES, on every login
+# form (the admin's is the site's). Failures are counted in the database (axes' tables, shown
+# in the admin); `manage.py axes_reset_username NAME` unlocks early. The backend comes first so
+# a locked-out pair is refused before its password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("CLAIMLEDGER_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = env_int("CLAIMLEDGER_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CLAIMLEDGER_LOGIN_COOLOFF_MINUTES", 15))
+# By username and address together: one address guessing many names, or many addresses one
+# name, lock only what they tried, so an attacker cannot lock every editor out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind N reverse proxies, the client's address is the Nth from the right in
+# X-Forwarded-For (each proxy appends the address it saw); without, REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("CLAIMLEDGER_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+
+# Content-Security-Policy (django-csp): everything from this site only; no inline script or
+# style unless it carries the request's nonce ({{ CSP_NONCE }}). The pages and the admin
+# keep their CSS and JS in static files; the SVG charts are markup, not style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        # As X-Frame-Options: DENY (Django's default): no site may frame these pages.
+        "frame-ancestors": [NONE],
+    },
+}
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
 
 from sources.bidi import BidiAdminMixin, bidi
 from sources.models import Article, Feed, IngestionRun, Source
+from sources.search import TRUNCATED_NOTICE, capped_search
 from sources.selectors import ingestion_run_status_counts, sources_with_article_counts
 
 
@@ -22,6 +25,28 @@ def count_column(annotation: str, description: str) -> Callable[[admin.ModelAdmi
     return column
 
 
+class LimitedSearchChangeList(ChangeList):
+    """A list whose search box searches only `capped_search`'s part of what was typed, and
+    shows that part: a pasted article makes one condition per word."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet:
+        self.query = capped_search(self.query)[0]
+        return super().get_queryset(request, exclude_parameters)
+
+
+class LimitedSearch:
+    """For an admin with a search box: the search page's cap on words, said on the page."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return LimitedSearchChangeList
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if capped_search(request.GET.get(SEARCH_VAR, ""))[1]:
+            self.message_user(request, TRUNCATED_NOTICE, messages.WARNING)
+        return response
+
+
 class FeedInline(BidiAdminMixin, admin.TabularInline):
     model = Feed
     fields = ["url", "is_active", "last_polled_at", "last_error"]
@@ -30,7 +55,7 @@ class FeedInline(BidiAdminMixin, admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(BidiAdminMixin, admin.ModelAdmin):
+class SourceAdmin(LimitedSearch, BidiAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "country", "default_language", "domain", "article_count"]
     list_filter = ["kind", "country", "default_language"]
     search_fields = ["name", "domain"]
@@ -45,7 +70,7 @@ class SourceAdmin(BidiAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(BidiAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(LimitedSearch, BidiAdminMixin, admin.ModelAdmin):
     list_display = ["headline", "source", "language", "published_at", "status", "is_duplicate"]
     list_filter = ["status", "language", "source", "ingestion_run__kind"]
     list_select_related = ["source"]
@@ -84,7 +109,7 @@ class ArticleAdmin(BidiAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Feed)
-class FeedAdmin(BidiAdminMixin, admin.ModelAdmin):
+class FeedAdmin(LimitedSearch, BidiAdminMixin, admin.ModelAdmin):
     list_display = ["url", "source", "is_active", "last_polled_at", "last_error"]
     list_filter = ["is_active", "source"]
     list_select_related = ["source"]
@@ -94,7 +119,7 @@ class FeedAdmin(BidiAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(IngestionRun)
-class IngestionRunAdmin(admin.ModelAdmin):
+class IngestionRunAdmin(LimitedSearch, admin.ModelAdmin):
     list_display = [
         "started_at",
         "kind",

@@ -9,6 +9,7 @@ both sides are built here from `tokenise`: documents as `tsvector` literals with
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,29 @@ MAX_QUERY_WORDS = 50
 MAX_QUERY_CHARS = 1_000
 
 _QUERY_PART = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+_WORD = re.compile(r"\S+")
+# What a page says when it searched less than was typed.
+TRUNCATED_NOTICE = (
+    f"Only the first {MAX_QUERY_WORDS} words (of the first {MAX_QUERY_CHARS:,} characters) "
+    "were searched."
+)
+
+
+def capped_search(text: str) -> tuple[str, bool]:
+    """The part of a search box's `text` that is searched, and whether that is less than all.
+
+    Its first MAX_QUERY_CHARS characters, and of those the first MAX_QUERY_WORDS words as
+    spaces separate them: the same cap for the search page and every admin search box.
+    """
+    text = text or ""
+    head = text[:MAX_QUERY_CHARS]
+    truncated = bool(text[MAX_QUERY_CHARS:].strip())
+    ends = [word.end() for word in itertools.islice(_WORD.finditer(head), MAX_QUERY_WORDS + 1)]
+    if len(ends) > MAX_QUERY_WORDS:
+        head, truncated = head[: ends[MAX_QUERY_WORDS - 1]], True
+    if truncated and head.count('"') % 2:
+        head += '"'  # a phrase cut short is still searched as a phrase
+    return head, truncated
 
 
 def _lexeme(token: str) -> str | None:
@@ -75,12 +99,12 @@ def search_query(text: str) -> ParsedQuery:
     Only the first MAX_QUERY_WORDS words (of the first MAX_QUERY_CHARS characters) are
     searched; `truncated` says when more were typed.
     """
-    text = text or ""
-    truncated = len(text) > MAX_QUERY_CHARS
+    text, truncated = capped_search(text)
     clauses: list[str] = []
     terms: set[str] = set()
+    # A word the tokeniser splits (2026-11-29, U.S.) counts each of its parts.
     room = MAX_QUERY_WORDS
-    for match in _QUERY_PART.finditer(text[:MAX_QUERY_CHARS]):
+    for match in _QUERY_PART.finditer(text):
         negated = bool(match.group(1) or match.group(3))
         raw = match.group(2) if match.group(2) is not None else match.group(4)
         tokens = tokenise(raw)

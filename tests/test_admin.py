@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,8 +79,11 @@ def test_speaker_search_finds_a_variant_spelling(admin_client, seeded) -> None:
 
 def test_the_admin_stylesheet_names_urdu_fonts(admin_client, seeded) -> None:
     page = admin_client.get(reverse("admin:index")).content.decode()
-    assert "Noto Nastaliq Urdu" in page
-    assert "unicode-bidi: plaintext" in page
+    link = re.search(r'<link rel="stylesheet" href="/static/(claims/admin\.css)">', page)
+    assert link is not None
+    stylesheet = Path(finders.find(link.group(1))).read_text()
+    assert "Noto Nastaliq Urdu" in stylesheet
+    assert "unicode-bidi: plaintext" in stylesheet
 
 
 def test_count_columns_show_and_sort_by_their_counts(admin_client) -> None:
@@ -106,3 +111,24 @@ def test_a_20000_word_statement_search_in_the_admin_is_no_server_error(
     words = " ".join(f"w{n}" for n in range(20_000))
     page = admin_client.get(reverse("admin:claims_statement_changelist"), {"q": words})
     assert page.status_code == 200
+
+
+SEARCHABLE = [model for model in MODELS if admin.site._registry[model].search_fields]
+
+
+@pytest.mark.parametrize("model", SEARCHABLE, ids=lambda model: model._meta.label)
+def test_a_search_box_that_searched_only_the_first_words_says_so(admin_client, model) -> None:
+    meta = model._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+    words = " ".join(f"w{n}" for n in range(20_000))
+    page = admin_client.get(url, {"q": words})
+    assert page.status_code == 200
+    assert "Only the first 50 words (of the first 1,000 characters) were searched." in (
+        page.content.decode()
+    )
+    assert page.context["cl"].query.split() == [f"w{n}" for n in range(50)]
+
+
+def test_a_short_admin_search_says_nothing_of_a_cap(admin_client) -> None:
+    page = admin_client.get(reverse("admin:claims_claim_changelist"), {"q": "w0 w1"})
+    assert "Only the first" not in page.content.decode()

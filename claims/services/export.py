@@ -22,10 +22,11 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import CharField, F, Func, Q, QuerySet, Value
+from django.db.models import CharField, F, Func, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
+from claims import visibility
 from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter, link_condition
 from claims.models import Claim, ExportRun, Statement, Suggestion
 from claims.selectors import claim_list, statement_list, suggestion_list
@@ -92,14 +93,13 @@ FILTERSETS = {
     ExportRun.Kind.CLAIMS: ClaimFilter,
     ExportRun.Kind.SUGGESTIONS: SuggestionFilter,
 }
-# What a user must be allowed to view (Django model permissions) to export each kind.
+# What a user must be allowed to view (Django model permissions) to export each kind at all.
+# Which of its columns and filters they get is claims.visibility's rule.
 REQUIRED_PERMISSIONS = {
     ExportRun.Kind.STATEMENTS: ["claims.view_statement"],
     ExportRun.Kind.CLAIMS: ["claims.view_claim"],
     ExportRun.Kind.SUGGESTIONS: ["claims.view_suggestion", "claims.view_statement"],
 }
-# Claim columns of a statements export are filled only for users who may see links and claims.
-LINK_PERMISSIONS = ["claims.view_claimlink", "claims.view_claim"]
 
 
 class ExportError(Exception):
@@ -153,6 +153,26 @@ def export_check(*, user: Any, kind: str) -> None:
         )
 
 
+def columns_for(*, user: Any, kind: str) -> list[str]:
+    """The columns of `user`'s `kind` file: those of COLUMNS they may see, in that order."""
+    return visibility.visible_columns(user=user, kind=kind, columns=COLUMNS[kind])
+
+
+def filters_check(*, user: Any, kind: str, filters: QueryDict) -> None:
+    """Raise ExportError if `filters` select by a claim or stance that `user` may not view.
+
+    The pages ignore such a parameter (they do not offer the filter); an export refuses it,
+    so that nobody takes a file filtered on nothing for the one they asked for.
+    """
+    for name in visibility.hidden_filters(user=user, kind=kind):
+        if any(value != "" for value in filters.getlist(name)):
+            needs = " and ".join(visibility.RESTRICTED_FILTERS[kind][name])
+            raise ExportError(
+                f"user {user.get_username()!r} may not filter {kind} by {name} "
+                f"(that needs the view permissions {needs})"
+            )
+
+
 def export_csv(
     *,
     kind: str,
@@ -170,6 +190,7 @@ def export_csv(
     """
     export_check(user=user, kind=kind)
     filters = filters if filters is not None else QueryDict()
+    filters_check(user=user, kind=kind, filters=filters)
     if selected is None:
         rows = _matching_rows(kind=kind, filters=filters, user=user)
     else:
@@ -195,17 +216,22 @@ def _matching_rows(*, kind: str, filters: QueryDict, user: Any) -> QuerySet:
             statements=statements, user=user, claim=data.get("claim"), stance=data.get("stance")
         )
     if kind == ExportRun.Kind.CLAIMS:
-        return claims_rows(claims=claim_list(filters=filters))
-    return suggestions_rows(suggestions=suggestion_list(filters=filters))
+        return claims_rows(claims=claim_list(filters=filters), user=user)
+    return suggestions_rows(suggestions=suggestion_list(filters=filters), user=user)
 
 
 def _selected_rows(*, kind: str, selected: QuerySet, user: Any) -> QuerySet:
     if kind == ExportRun.Kind.STATEMENTS:
         return statements_rows(statements=selected, user=user)
     if kind == ExportRun.Kind.SUGGESTIONS:
-        return suggestions_rows(suggestions=selected)
+        return suggestions_rows(suggestions=selected, user=user)
     # The claims export reads the counts per stance that only `claim_list` annotates.
     raise ExportError(f"{kind} are exported by their filters, not from a selection")
+
+
+def _values(rows: QuerySet, *, kind: str, user: Any, expressions: dict[str, Any]) -> QuerySet:
+    """`rows` as the tuples of `user`'s `kind` file: the expressions of their columns."""
+    return rows.values_list(*[expressions[c] for c in columns_for(user=user, kind=kind)])
 
 
 def statements_rows(
@@ -214,81 +240,84 @@ def statements_rows(
     """One row per statement–claim link, and one with empty claim columns for an unlinked one.
 
     With a claim or stance filter only the links that match it are listed, so a claim's
-    export holds that claim's rows, not every other claim its statements touch.
+    export holds that claim's rows, not every other claim its statements touch. For a user
+    who may not view links the file has no claim columns and one row per statement.
     """
-    show_links = user is None or user.has_perms(LINK_PERMISSIONS)
     rows = statements.order_by()
-    if show_links:
+    expressions: dict[str, Any] = {
+        "statement_id": "id",
+        "said_on": IsoDate(F("said_on")),
+        "speaker": _cell("speaker__name"),
+        "speaker_role": _cell("speaker_role"),
+        "source": _cell("article__source__name"),
+        "article_url": _cell("article__url"),
+        "language": _code("language"),
+        "kind": "kind",
+        "text": _cell("text"),
+    }
+    order = ["id"]
+    if visibility.may_view_links(user):
         condition = link_condition(claim=claim, stance=stance)
         if condition is not None:
             # Every statement here has a matching link (the filter said so): joining through
             # the matching ones only leaves out the statement's links to other claims.
             rows = rows.filter(Q(*[(f"links__{key}", value) for key, value in condition.children]))
-        claim_columns: list[Any] = [
-            F("links__claim_id"),
-            _cell("links__claim__text"),
-            F("links__stance"),
-            Func(
+        expressions.update(
+            claim_id=F("links__claim_id"),
+            claim=_cell("links__claim__text"),
+            stance=F("links__stance"),
+            link_status=Func(
                 F("links__id"),
                 template="CASE WHEN %(expressions)s IS NULL THEN NULL ELSE 'confirmed' END",
                 output_field=CharField(),
             ),
-            F("links__origin"),
-            IsoUtc(F("links__confirmed_at")),
-        ]
-        order = ["id", "links__claim_id"]
-    else:
-        claim_columns = [Value(None, output_field=CharField())] * 6
-        order = ["id"]
-    return rows.values_list(
-        "id",
-        IsoDate(F("said_on")),
-        _cell("speaker__name"),
-        _cell("speaker_role"),
-        _cell("article__source__name"),
-        _cell("article__url"),
-        _code("language"),
-        "kind",
-        _cell("text"),
-        *claim_columns,
+            link_origin=F("links__origin"),
+            confirmed_at=IsoUtc(F("links__confirmed_at")),
+        )
+        order.append("links__claim_id")
+    return _values(
+        rows, kind=ExportRun.Kind.STATEMENTS, user=user, expressions=expressions
     ).order_by(*order)
 
 
-def claims_rows(*, claims: QuerySet[Claim]) -> QuerySet:
+def claims_rows(*, claims: QuerySet[Claim], user: Any = None) -> QuerySet:
     """One row per claim with its statement counts (the queryset from `claim_list`)."""
-    return claims.values_list(
-        "id",
-        _cell("external_id"),
-        _cell("text"),
-        _code("language"),
-        "status",
-        IsoUtc(F("first_seen_at")),
-        "statement_count",
-        "asserts_count",
-        "denies_count",
-        "questions_count",
-        "mentions_count",
-        _cell("gloss_en"),
-    )
+    expressions = {
+        "claim_id": "id",
+        "external_id": _cell("external_id"),
+        "text": _cell("text"),
+        "language": _code("language"),
+        "status": "status",
+        "first_seen": IsoUtc(F("first_seen_at")),
+        "statements": "statement_count",
+        "asserts": "asserts_count",
+        "denies": "denies_count",
+        "questions": "questions_count",
+        "mentions": "mentions_count",
+        "gloss_en": _cell("gloss_en"),
+    }
+    return _values(claims, kind=ExportRun.Kind.CLAIMS, user=user, expressions=expressions)
 
 
-def suggestions_rows(*, suggestions: QuerySet[Suggestion]) -> QuerySet:
-    return suggestions.values_list(
-        "id",
-        IsoUtc(F("created_at")),
-        "statement_id",
-        _cell("statement__article__url"),
-        _cell("statement__speaker__name"),
-        _code("statement__language"),
-        _cell("statement__text"),
-        "claim_id",
-        _cell("claim__text"),
-        "score",
-        "suggested_stance",
-        "status",
-        _cell("method"),
-        IsoUtc(F("reviewed_at")),
-    ).order_by("-created_at", "-id")
+def suggestions_rows(*, suggestions: QuerySet[Suggestion], user: Any = None) -> QuerySet:
+    expressions = {
+        "suggestion_id": "id",
+        "created_at": IsoUtc(F("created_at")),
+        "statement_id": "statement_id",
+        "article_url": _cell("statement__article__url"),
+        "speaker": _cell("statement__speaker__name"),
+        "language": _code("statement__language"),
+        "text": _cell("statement__text"),
+        "claim_id": "claim_id",
+        "claim": _cell("claim__text"),
+        "score": "score",
+        "suggested_stance": "suggested_stance",
+        "status": "status",
+        "method": _cell("method"),
+        "reviewed_at": IsoUtc(F("reviewed_at")),
+    }
+    rows = _values(suggestions, kind=ExportRun.Kind.SUGGESTIONS, user=user, expressions=expressions)
+    return rows.order_by("-created_at", "-id")
 
 
 def header_line(columns: list[str]) -> bytes:
@@ -313,7 +342,8 @@ def csv_stream(
 ) -> Iterator[bytes]:
     """Yield the CSV file of `rows` in chunks of about CHUNK_BYTES; record the run.
 
-    `user` is not checked here: `export_csv` checks before it selects the rows. The ExportRun
+    `user` is not checked here: `export_csv` checks before it selects the rows; the header
+    lists the columns `user` may see, as the rows do. The ExportRun
     row says how it ended, including a client that went away mid-download.
     """
     sql, params = copy_sql(rows)
@@ -321,7 +351,7 @@ def csv_stream(
         kind=kind,
         sql=sql,
         params=params,
-        header=header_line(COLUMNS[kind]),
+        header=header_line(columns_for(user=user, kind=kind)),
         user=user,
         filters=filters or {},
         on_row_count=on_row_count,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -36,3 +38,15 @@ def highlight(text: str, terms: frozenset[str] | None) -> SafeString:
         marked(text, spans, start=start, end=end),
         " …" if end < len(text) else "",
     )
+
+
+@register.filter
+def duration(value: timedelta) -> str:
+    """A lockout's cool-off as people say it: "15 minutes", "1 hour", "1 hour 30 minutes"."""
+    hours, minutes = divmod(round(value.total_seconds() / 60), 60)
+    parts = [
+        f"{n} {unit}{'s' if n != 1 else ''}"
+        for n, unit in [(hours, "hour"), (minutes, "minute")]
+        if n
+    ]
+    return " ".join(parts) or "a moment"

@@ -54,11 +54,23 @@ def chromium() -> Iterator[object]:
 
 @pytest.fixture
 def browser_page(chromium) -> Iterator[object]:
+    """A fresh page; a test fails if the page broke the Content-Security-Policy anywhere
+    (Chromium reports each blocked script, style or image on the console)."""
     context = chromium.new_context(accept_downloads=True, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == []
 
 
 @pytest.fixture

@@ -55,6 +55,13 @@ class Command(BaseCommand):
             )
         except (InvalidFilters, export.ExportError) as exc:
             raise CommandError(str(exc)) from exc
+        left_out = set(export.COLUMNS[kind]) - set(export.columns_for(user=user, kind=kind))
+        if left_out:
+            self.stderr.write(
+                f"{user.get_username()} may not view claims or claim links: the file has no "
+                f"{', '.join(c for c in export.COLUMNS[kind] if c in left_out)} column"
+                f"{'s' if len(left_out) > 1 else ''}"
+            )
         started = time.monotonic()
         out = sys.stdout.buffer if options["output"] == "-" else open(options["output"], "wb")  # noqa: SIM115
         size = 0
