@@ -3,6 +3,7 @@ real broker, and threads that each hold their own database connection."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -18,6 +19,8 @@ from django.db import connection
 
 from config.celery import app
 
+_numbers = itertools.count(1)
+
 
 def database_url_for_tests() -> str:
     db = connection.settings_dict
@@ -29,12 +32,24 @@ def database_url_for_tests() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, folder: Path) -> None:
-        self.log = folder / "worker.log"
+    def __init__(self, folder: Path, name: str = "") -> None:
+        # Each worker its own log and node name: a replacement must not find its
+        # predecessor's "ready." and be taken as started before it is.
+        self.name = name or f"worker{next(_numbers)}"
+        self.log = folder / f"{self.name}.log"
         self.process: subprocess.Popen | None = None
 
-    def start(self, **env: str) -> None:
-        app.control.purge()  # messages left by an earlier test must not reach this worker
+    def start(self, *, purge: bool = True, **env: str) -> None:
+        """Start the worker and wait until it consumes. `purge` first empties the queue, so
+        messages left by an earlier test cannot reach it; a replacement for a worker that
+        died in this test keeps them, as a real one would."""
+        if purge:
+            app.control.purge()
+        self.launch(**env)
+        self.wait_ready()
+
+    def launch(self, **env: str) -> None:
+        """Start the process without waiting for it (several workers start side by side)."""
         environment = {
             **os.environ,
             "DATABASE_URL": database_url_for_tests(),
@@ -60,6 +75,8 @@ class WorkerProcess:
                     "--without-gossip",
                     "--without-mingle",
                     "--without-heartbeat",
+                    "--hostname",
+                    f"{self.name}@%h",
                 ],
                 cwd=settings.BASE_DIR,
                 env=environment,
@@ -67,6 +84,8 @@ class WorkerProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+
+    def wait_ready(self) -> None:
         deadline = time.monotonic() + 60
         while "ready." not in self.log.read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -85,6 +104,19 @@ class WorkerProcess:
                 self.process.wait(30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def broker_flush() -> None:
+    """FLUSHDB on the real broker: every queued message, every unacknowledged one and
+    kombu's bindings gone at once, as when Redis restarts without persistence."""
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()
+
+
+def queued_messages() -> int:
+    """Messages waiting in the default queue (not those taken and unacknowledged)."""
+    with app.connection_for_write() as conn:
+        return conn.default_channel.client.llen(app.conf.task_default_queue)
 
 
 def wait_until(predicate, timeout: float = 60, what: str = "condition") -> None:

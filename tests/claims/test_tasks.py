@@ -7,21 +7,19 @@ import time
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from claims.models import Claim, MatchingStatus, Speaker, Statement, Suggestion
 from claims.services import queueing
 from claims.services.extraction.sweeping import articles_requeue_stale
-from claims.services.matching import statement_link
 from claims.services.speakers import speaker_alias_add
 from claims.services.sweeping import statements_requeue_unmatched
 from claims.tasks import extract_statements
 from sources.models import Article, Feed
 from sources.services.ingestion import ingest
 from sources.tasks import poll_feed
-from tests.factories import ArticleFactory, SourceFactory, StatementFactory
-from tests.workers import WorkerProcess, wait_until
+from tests.factories import ArticleFactory, SourceFactory
+from tests.workers import wait_until
 
 pytestmark = pytest.mark.usefixtures("celery_worker_process")
 
@@ -71,34 +69,6 @@ def test_a_task_delivered_twice_stores_nothing_twice(mustafayev) -> None:
     assert Statement.objects.filter(article=article).count() == 1
     article.refresh_from_db()
     assert article.attempts == 1
-
-
-def test_a_worker_killed_mid_batch_is_finished_by_a_new_worker_exactly_once(
-    tmp_path, mustafayev, celery_worker_process, settings
-) -> None:
-    count = 300
-    call_command("ingest", str(_articles_file(tmp_path, count)))
-    wait_until(
-        lambda: Article.objects.filter(status=Article.Status.PROCESSED).count() >= 10,
-        what="the worker to start on the batch",
-    )
-    celery_worker_process.kill()
-    assert Article.objects.exclude(status=Article.Status.PROCESSED).exists(), "batch ended first"
-
-    settings.STALE_AFTER_SECONDS = 1
-    time.sleep(1.5)
-    replacement = WorkerProcess(tmp_path)
-    replacement.start(CLAIMLEDGER_STALE_AFTER="1")
-    try:
-        # The dead worker's own article is still pending and its message unacknowledged:
-        # the sweeper queues it again.
-        articles_requeue_stale()
-        wait_until(lambda: _all_processed(count), timeout=120, what="every article processed")
-    finally:
-        replacement.stop()
-    assert Statement.objects.count() == count
-    for article in Article.objects.all():
-        assert article.statements.count() == 1
 
 
 def test_articles_whose_messages_were_lost_are_requeued_by_the_sweeper(
@@ -231,62 +201,3 @@ def test_statements_stored_while_the_broker_was_unreachable_are_matched_after_th
     assert list(Suggestion.objects.values_list("statement_id", "claim_id")) == [
         (statement.pk, claim.pk)
     ]
-
-
-def _suggestions() -> set[tuple[int, int, float, str]]:
-    return set(
-        Suggestion.objects.values_list("statement_id", "claim_id", "score", "suggested_stance")
-    )
-
-
-def test_a_worker_killed_mid_matching_ends_after_the_sweep_with_the_in_process_result(
-    tmp_path, celery_worker_process, settings
-) -> None:
-    # No auto-confirmation, here and in the workers: a confirmed link becomes a phrasing of
-    # its claim, so the outcome would depend on the order statements are matched in.
-    settings.MATCH_AUTO_CONFIRM_THRESHOLD = 2.0
-    no_auto = {"MATCH_AUTO_CONFIRM_THRESHOLD": "2"}
-    celery_worker_process.stop()
-    topics = [
-        "the harbour bridge will close for repairs in spring",
-        "the border crossing at Astara reopens for trucks",
-        "the grain harvest fell by a third this year",
-    ]
-    for topic in topics:
-        Claim.objects.create(text=topic.capitalize(), language="en")
-    Claim.objects.update(matching_status=MatchingStatus.DONE)
-    count = 200
-    statements = [
-        StatementFactory(text=f"Official {n} said {topics[n % 3]}, and more news {n}")
-        for n in range(count)
-    ]
-    first = WorkerProcess(tmp_path)
-    first.start(**no_auto)
-    with transaction.atomic():
-        queueing.statements_link_queue([statement.pk for statement in statements])
-    wait_until(
-        lambda: Statement.objects.filter(matching_status=MatchingStatus.DONE).count() >= 10,
-        what="the worker to start matching",
-    )
-    first.kill()
-    assert not _all_matched(), "the batch ended before the worker was killed"
-
-    settings.STALE_AFTER_SECONDS = 1
-    time.sleep(1.5)
-    replacement = WorkerProcess(tmp_path)
-    # Its start purges the queue, as a flushed broker would: only the sweeper brings the
-    # remaining statements back.
-    replacement.start(CLAIMLEDGER_STALE_AFTER="1", **no_auto)
-    try:
-        statements_requeue_unmatched()
-        wait_until(_all_matched, timeout=120, what="every statement matched")
-    finally:
-        replacement.stop()
-    by_workers = _suggestions()
-
-    Suggestion.objects.all().delete()
-    Statement.objects.update(matching_status=MatchingStatus.PENDING)
-    for statement in statements:
-        statement_link(statement_id=statement.pk)
-    assert len(by_workers) >= count
-    assert by_workers == _suggestions()
