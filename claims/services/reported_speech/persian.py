@@ -75,10 +75,12 @@ def persian_speech(sent: Sentence, reader: Reader) -> list[Speech]:
 def _fa_clause_start(sent: Sentence, lex: Lexicon, context: Context) -> int:
     keys = sent.keys
     i = 0
-    # The dateline an article opens with: "خبرگزاري فارس: …".
+    # The dateline an article opens with: "خبرگزاري فارس: …". A colon behind a reporting
+    # verb (وزیر راه و شهرسازی گفت: …) opens a quotation instead.
     if context.sentences == 1 and sent.start < 3:
         for j in range(1, min(6, len(keys))):
-            if ":" in sent.gap(j):
+            said = any(phrase_at(keys, k, lex.verbs_by_first, end=j) for k in range(j))
+            if ":" in sent.gap(j) and not said:
                 context.outlet |= set(keys[:j]) - vocab.FA_SELF
                 i = j
                 break

@@ -185,9 +185,15 @@ def resolve_phrase(sent: Sentence, first: int, last: int, reader: Reader) -> Res
     phrase = keys[first:last]
     if phrase[-1] in lex.pronouns and (len(phrase) == 1 or phrase[-1] not in DEMONSTRATIVES):
         return (context.last, context.last_role) if context.last else None
-    # A registered name anywhere in the phrase: the words before it are the role.
+    # A registered name anywhere in the phrase: the words before it are the role. An office
+    # registered as a speaker (by an earlier article that named no holder) is only the role
+    # when a name follows it: the person speaks, whichever article was read first.
+    role_end, name_start, name_end = _split_role(sent, first, last, reader)
+    named = name_start < name_end
     for i in range(first, last):
         match = index.match_at(keys, i) if index else None
+        if match and named and i + match[0] <= role_end:
+            continue
         if match and i + match[0] <= last:
             n, speaker_id = match
             speaker = FoundSpeaker(speaker_id, sent.text(i, i + n), PERSON)
@@ -352,8 +358,19 @@ def _split_role(sent: Sentence, first: int, last: int, reader: Reader) -> tuple[
         and not re.search(r"[،,]", sent.gap(end))
         and not OPEN_QUOTE.search(sent.gap(end))
     ):
-        end = last
+        # وزیر راه و شهرسازی، مسعود افشار: the office runs to the comma, the name follows it.
+        end = _fa_name_after_comma(sent, end, last, lex)
     return end, end, last
+
+
+def _fa_name_after_comma(sent: Sentence, end: int, last: int, lex: Lexicon) -> int:
+    """Where the name starts after a Persian office: past its last comma, if no title follows."""
+    for cut in range(last - 1, end, -1):
+        if re.search(r"[،,]", sent.gap(cut)):
+            if title_spans(sent.keys, cut, last, lex):
+                break
+            return cut
+    return last
 
 
 def _ar_apposition(

@@ -83,6 +83,60 @@ def test_persian_wi_refers_back_and_the_colon_opens_the_quote() -> None:
     assert found[1][2] == "هیچ توافقی بدون رفع تحریم‌ها امضا نمی‌شود"
 
 
+# Our own sentences: an office and its holder in commas, then another speaker.
+FA_OFFICE_AND_NAME = (
+    "وزیر راه و شهرسازی، مسعود افشار، گفت: جاده تا پایان سال باز می‌شود. "
+    "نگار یزدانی گفت: قیمت نان افزایش نمی‌یابد."
+)
+FA_BARE_OFFICE = "وزیر راه و شهرسازی گفت: جاده تا پایان سال باز می‌شود."
+FA_OFFICE = "وزیر راه و شهرسازی"
+
+
+def test_a_persian_office_then_a_name_in_commas_makes_the_name_the_speaker() -> None:
+    assert _found(FA_OFFICE_AND_NAME, "fa") == [
+        ("مسعود افشار", FA_OFFICE, "جاده تا پایان سال باز می‌شود"),
+        ("نگار یزدانی", "", "قیمت نان افزایش نمی‌یابد"),
+    ]
+
+
+def test_a_registered_office_followed_by_a_name_is_the_role_not_the_speaker() -> None:
+    index = SpeakerIndex([(7, normalise(FA_OFFICE))])
+    found = statements_find(FA_OFFICE_AND_NAME, "fa", index)
+    assert [(f.speaker.speaker_id, f.speaker.name, f.role) for f in found] == [
+        (None, "مسعود افشار", FA_OFFICE),
+        (None, "نگار یزدانی", ""),
+    ]
+
+
+def test_a_registered_office_with_no_name_after_it_is_still_the_speaker() -> None:
+    index = SpeakerIndex([(7, normalise(FA_OFFICE))])
+    [found] = statements_find(FA_BARE_OFFICE, "fa", index)
+    assert found.speaker.speaker_id == 7
+
+
+def test_a_bare_persian_office_before_a_colon_quote_speaks_as_an_organisation() -> None:
+    [found] = statements_find(FA_BARE_OFFICE, "fa", EMPTY)
+    assert (found.speaker.name, found.speaker.kind) == (FA_OFFICE, "organisation")
+    assert found.text == "جاده تا پایان سال باز می‌شود"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("office_first", [True, False])
+def test_an_office_and_its_named_holder_are_stored_alike_in_either_order(office_first) -> None:
+    bodies = [FA_BARE_OFFICE, FA_OFFICE_AND_NAME]
+    articles = [ArticleFactory(body=body, language="fa") for body in bodies]
+    for article in articles if office_first else reversed(articles):
+        article_extract(article_id=article.pk)
+    office, named = articles
+    # Read first, the office is registered under its own name, as an earlier article would.
+    assert Speaker.objects.filter(aliases__key=normalise(FA_OFFICE)).count() == 1
+    [by_office] = Statement.objects.filter(article=office)
+    assert (by_office.speaker.name, by_office.speaker.kind) == (FA_OFFICE, "organisation")
+    by_holder = Statement.objects.get(article=named, text__startswith="جاده")
+    assert (by_holder.speaker.name, by_holder.speaker_role) == ("مسعود افشار", FA_OFFICE)
+    assert by_holder.speaker.kind == "person"
+
+
 def test_an_arabic_verb_first_sentence_names_its_speaker_after_the_verb() -> None:
     body = (
         "نفى المتحدث باسم وزارة الخارجية الأذربيجانية فريد قولييف أن تكون أراضي أذربيجان قد "
