@@ -75,8 +75,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "sources",
     "claims",
+    "api",
     # Benchmarks, evaluations and data generators: management commands only.
     "measurement",
 ]
@@ -247,6 +251,38 @@ MATCH_AUTO_CONFIRM_MIN_WORDS = env_int("MATCH_AUTO_CONFIRM_MIN_WORDS", 8)
 MATCH_RECENT_DAYS = env_int("MATCH_RECENT_DAYS", 30)
 # Optional dense encoder (requirements-ml.txt): a model package name or a local folder.
 MATCH_ENCODER = os.environ.get("CLAIMLEDGER_ENCODER", "")
+
+# The REST API (api/, under /api/v1/): per-user tokens or the admin session, the roles'
+# model permissions, pages by cursor, requests per token and minute counted in Redis.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.ModelPermissions",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "PAGE_SIZE": 25,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Claimledger API",
+    "DESCRIPTION": "Statements, claims, speakers, sources, the review queue and article "
+    "ingestion; ClaimReview (schema.org) for reviewed claims.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+API_REQUESTS_PER_MINUTE = env_int("CLAIMLEDGER_API_REQUESTS_PER_MINUTE", 600)
+# Articles per POST to /api/v1/articles/ (the request body is also capped by Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).
+API_MAX_BATCH = env_int("CLAIMLEDGER_API_MAX_BATCH", 500)
 
 # Production hardening: on whenever DEBUG is off, each switch overridable for odd proxies.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -10,7 +10,8 @@ the run before it is raised again.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import DatabaseError, DataError, transaction
@@ -24,6 +25,7 @@ from sources.services.readers import (
     KnownArticle,
     Record,
     RecordError,
+    record_from_fields,
     record_problems,
     records_for,
 )
@@ -100,6 +102,35 @@ def ingestion_run_execute(
     return ingestion_run_finish(run=run)
 
 
+def ingest_records(
+    *, records: Sequence[Any], target: str, on_stored: OnStored | None = None
+) -> tuple[IngestionRun, list[int | None]]:
+    """Ingest JSON objects sent in one request (the API): each is read as a line of a JSON
+    Lines file is, and named `records[i]` in any error. Returns the run and, per record,
+    its article's id (None for a record that failed)."""
+    run = IngestionRun.objects.create(kind=IngestionRun.Kind.API, target=target)
+    ids: list[int | None] = []
+    try:
+        for index, fields in enumerate(records):
+            where = f"records[{index}]"
+            run.total += 1
+            record = (
+                record_from_fields(fields, where)
+                if isinstance(fields, dict)
+                else RecordError(where, f"{where}: expected a JSON object")
+            )
+            article = None
+            if isinstance(record, RecordError):
+                _fail(run, record.where, record.error)
+            else:
+                article = _store_one(run, record, None, on_stored)
+            ids.append(article.pk if article is not None else None)
+    except BaseException as exc:
+        _stopped(run, exc)
+        raise
+    return ingestion_run_finish(run=run), ids
+
+
 def ingestion_run_finish(*, run: IngestionRun) -> IngestionRun:
     """Set the run's status from its counts and error, and its end time."""
     if run.error or (run.failed and not (run.new or run.duplicates)):
@@ -126,11 +157,12 @@ def _store_one(
     record: ArticleRecord,
     default_source: Source | None,
     on_stored: OnStored | None,
-) -> None:
+) -> Article | None:
+    """Store one record; return its article (new or known), None when it failed."""
     problems = record_problems(record)
     if problems:
         _fail(run, record.where, f"{record.where}: {'; '.join(problems)}")
-        return
+        return None
     try:
         with transaction.atomic():
             result = _store(record, run, default_source)
@@ -140,17 +172,18 @@ def _store_one(
         # Every field is checked above; this names anything that still slips through.
         reason = str(exc).splitlines()[0]
         _fail(run, record.where, f"{record.where}: the database refused a value ({reason})")
-        return
+        return None
     except ArticleError as exc:
         message = str(exc)
         _fail(
             run, record.where, message if record.where in message else f"{record.where}: {message}"
         )
-        return
+        return None
     if result.created and result.duplicate_of is None:
         run.new += 1
     else:
         run.duplicates += 1
+    return result.article
 
 
 def _fail(run: IngestionRun, where: str, error: str) -> None:
