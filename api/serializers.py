@@ -141,9 +141,24 @@ class ClaimSerializer(serializers.ModelSerializer):
             "first_seen_at",
             "created_at",
             "updated_at",
+            "verdict",
+            "verdict_rating",
+            "reviewer",
+            "reviewer_url",
+            "review_url",
+            "review_date",
             "counts",
         ]
         read_only_fields = ["first_seen_at", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        verdict = attrs.get("verdict", getattr(self.instance, "verdict", ""))
+        review_url = attrs.get("review_url", getattr(self.instance, "review_url", None))
+        if verdict and not review_url:
+            raise serializers.ValidationError(
+                {"review_url": ["A claim with a verdict needs the review's URL."]}
+            )
+        return attrs
 
     def __init__(self, *args, show_counts: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 urlpatterns = [
     path("articles/", views.ArticlesView.as_view(), name="articles"),
     path("ingestion-runs/<int:pk>/", views.IngestionRunView.as_view(), name="ingestionrun-detail"),
+    path("claimreview/", views.ClaimReviewFeedView.as_view(), name="claimreview-feed"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -6,6 +6,8 @@ claim links, stances and claims follows claims/visibility.py, as on the pages an
 
 from __future__ import annotations
 
+import copy
+
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -13,28 +15,50 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import RetrieveAPIView
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
+from api.pagination import IdCursorPagination
 from api.permissions import requires
 from claims import visibility
 from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
 from claims.models import Claim, ClaimLink, ExportRun, Speaker, Statement, Suggestion
 from claims.selectors import (
     InvalidFilters,
+    claim_appearances,
     claim_detail,
     claim_list,
     claim_timeline,
+    reviewed_claims,
     statement_list,
     suggestion_list,
 )
+from claims.services.claimreview import APPEARANCES_MAX, claim_review, claim_reviews_feed
 from claims.services.claims import ClaimError, claim_save
 from claims.services.queueing import articles_extract_queue
 from claims.services.review import ReviewError, suggestion_accept, suggestion_reject
 from sources.models import IngestionRun, Source
 from sources.services.ingestion import ingest_records
+
+
+class JsonLdRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class FeedPagination(IdCursorPagination):
+    """The feed's pages: the body is the DataFeed itself; the next page is in `Link`."""
+
+    page_size = 50
+
+    def get_paginated_response(self, data):
+        headers = {}
+        if (next_url := self.get_next_link()) is not None:
+            headers["Link"] = f'<{next_url}>; rel="next"'
+        return Response(data, headers=headers)
 
 
 class _VisibleFilterBackend(DjangoFilterBackend):
@@ -43,6 +67,15 @@ class _VisibleFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         return queryset
+
+    def get_filterset_class(self, view, queryset=None):
+        # The schema generator builds each filter's form field on the class it is given,
+        # and a built field is kept: on StatementFilter itself that would freeze the
+        # outlet choices (filled per request) empty for the search page too.
+        base = view.filterset_class
+        documented = type(base.__name__, (base,), {})
+        documented.base_filters = copy.deepcopy(base.base_filters)
+        return documented
 
 
 def _filterset(filterset_class, request, kind: str, data=None):
@@ -138,6 +171,15 @@ class ClaimViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
             )
         return Response(self.get_serializer(claim, context=context).data)
 
+    @extend_schema(responses={200: OpenApiResponse(description="schema.org ClaimReview")})
+    @action(detail=True, methods=["get"], renderer_classes=[JsonLdRenderer])
+    def claimreview(self, request, pk=None):
+        """The claim's verdict as schema.org ClaimReview JSON-LD (404 without a verdict)."""
+        self.queryset = reviewed_claims()
+        claim = self.get_object()
+        links = claim_appearances(claim=claim, limit=APPEARANCES_MAX)
+        return Response(claim_review(claim=claim, links=links))
+
     def perform_create(self, serializer):
         self._save(Claim(**serializer.validated_data), serializer)
 
@@ -152,6 +194,29 @@ class ClaimViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
             serializer.instance = claim_save(claim=claim)
         except ClaimError as exc:
             raise ValidationError({"text": [str(exc)]}) from None
+
+
+class ClaimReviewFeedView(ListAPIView):
+    """Every claim with a verdict, as a schema.org DataFeed of ClaimReviews, by cursor
+    (`Link: <…>; rel="next"` names the next page)."""
+
+    queryset = Claim.objects.all()
+    renderer_classes = [JsonLdRenderer]
+    pagination_class = FeedPagination
+
+    @extend_schema(responses={200: OpenApiResponse(description="schema.org DataFeed")})
+    def get(self, request, *args, **kwargs):
+        claims = self.paginate_queryset(reviewed_claims())
+        feed = claim_reviews_feed(
+            (
+                claim,
+                claim_review(
+                    claim=claim, links=claim_appearances(claim=claim, limit=APPEARANCES_MAX)
+                ),
+            )
+            for claim in claims
+        )
+        return self.paginator.get_paginated_response(feed)
 
 
 class SpeakerViewSet(viewsets.ReadOnlyModelViewSet):

@@ -279,6 +279,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+# The desk that publishes Claimledger's verdicts: the author of its ClaimReview markup.
+DESK_NAME = os.environ.get("CLAIMLEDGER_DESK_NAME", "Claimledger")
+DESK_URL = os.environ.get("CLAIMLEDGER_DESK_URL", "")
 API_REQUESTS_PER_MINUTE = env_int("CLAIMLEDGER_API_REQUESTS_PER_MINUTE", 600)
 # Articles per POST to /api/v1/articles/ (the request body is also capped by Django's
 # DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).

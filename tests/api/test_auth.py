@@ -93,3 +93,13 @@ def test_the_docs_page_loads_only_this_sites_scripts_under_the_csp(db, client):
     script = client.get("/api/v1/docs/?script=")
     assert script.status_code == 200
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_generating_the_schema_leaves_the_search_pages_filters_alone(api_as):
+    from claims.filters import StatementFilter
+    from tests.factories import SourceFactory
+
+    outlet = SourceFactory(name="Outlet after the schema")
+    api_as("Viewer").get("/api/v1/schema/?format=json")
+    choices = StatementFilter(data={}).form.fields["outlet"].choices
+    assert (str(outlet.pk), "Outlet after the schema") in list(choices)
