@@ -271,6 +271,7 @@ class Claim(models.Model):
     verdict = models.CharField(
         max_length=100,
         blank=True,
+        db_default="",
         help_text="The rating as published (ClaimReview alternateName): False, Misleading…",
     )
     verdict_rating = models.PositiveSmallIntegerField(
@@ -281,9 +282,10 @@ class Claim(models.Model):
     reviewer = models.CharField(
         max_length=200,
         blank=True,
+        db_default="",
         help_text="Who reviewed it (empty: this desk, CLAIMLEDGER_DESK_NAME)",
     )
-    reviewer_url = models.URLField(max_length=2000, blank=True)
+    reviewer_url = models.URLField(max_length=2000, blank=True, db_default="")
     review_url = models.URLField(
         max_length=2000,
         null=True,

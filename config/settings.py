@@ -282,6 +282,9 @@ SPECTACULAR_SETTINGS = {
 # The desk that publishes Claimledger's verdicts: the author of its ClaimReview markup.
 DESK_NAME = os.environ.get("CLAIMLEDGER_DESK_NAME", "Claimledger")
 DESK_URL = os.environ.get("CLAIMLEDGER_DESK_URL", "")
+# Webhooks: each POST waits this long for an answer; a delivery is tried this many times.
+WEBHOOK_TIMEOUT_SECONDS = env_int("CLAIMLEDGER_WEBHOOK_TIMEOUT", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("CLAIMLEDGER_WEBHOOK_ATTEMPTS", 8)
 API_REQUESTS_PER_MINUTE = env_int("CLAIMLEDGER_API_REQUESTS_PER_MINUTE", 600)
 # Articles per POST to /api/v1/articles/ (the request body is also capped by Django's
 # DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).
