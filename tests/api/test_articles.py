@@ -88,3 +88,24 @@ def test_a_batch_over_the_limit_is_refused_whole(api_as, settings):
     response = api_as("Editor").post(URL, [_record(n) for n in range(3)], format="json")
     assert response.status_code == 400
     assert not Article.objects.exists()
+
+
+def test_a_batch_stores_the_same_url_once_and_the_same_text_as_a_duplicate(api_as):
+    stored = api_as("Editor").post(URL, [_record(0)], format="json").json()["articles"][0]
+    text = "The minister said that the same text travels far."
+    records = [
+        _record(1, body=text),
+        _record(1, body=text),  # the same URL again
+        _record(2, body=text),  # the same text under another URL
+        _record(3, body=_record(0)["body"]),  # the text of an article stored before
+        _record(4, url="not a url"),
+    ]
+    body = api_as("Editor").post(URL, records, format="json").json()
+    ids = body["articles"]
+    assert ids[0] == ids[1]
+    first, copy, old_copy = (Article.objects.get(pk=pk) for pk in (ids[0], ids[2], ids[3]))
+    assert (first.duplicate_of, first.status) == (None, Article.Status.PENDING)
+    assert (copy.duplicate_of, copy.status) == (first, Article.Status.PROCESSED)
+    assert old_copy.duplicate_of_id == stored
+    assert (body["new"], body["duplicates"], body["failed"]) == (1, 3, 1)
+    assert "records[4]: not an http(s) URL" in body["errors"][0]["error"]

@@ -1,16 +1,20 @@
-"""python manage.py benchmark [--runs 20] [--only search,admin,export]"""
+"""python manage.py benchmark [--runs 20] [--only search,admin,export,api]"""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from measurement.api_benchmark import api_benchmark_run
 from measurement.web_benchmark import benchmark_run
 
-PARTS = {"search", "admin", "export"}
+PARTS = {"search", "admin", "export", "api"}
 
 
 class Command(BaseCommand):
-    help = "Time search, the admin statement list and the CSV export on the current data."
+    help = (
+        "Time search, the admin statement list, the CSV export and the REST API on the "
+        "current data."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--runs", type=int, default=20, help="timed runs per case")
@@ -25,3 +29,9 @@ class Command(BaseCommand):
             parts=parts & PARTS,
             out=lambda line: self.stdout.write(line),
         )
+        if "api" in parts:
+            api_benchmark_run(
+                runs=options["runs"],
+                seed=options["seed"],
+                out=lambda line: self.stdout.write(line),
+            )
