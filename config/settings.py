@@ -264,6 +264,9 @@ REST_FRAMEWORK = {
         "api.permissions.ModelPermissions",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    # JSON only: DRF's own browsable pages need inline styles the CSP forbids; Swagger UI at
+    # /api/v1/docs/ is the browsable page (signed in through the admin, it tries requests).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 25,

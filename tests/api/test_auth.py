@@ -43,7 +43,7 @@ def test_a_revoked_token_stops_working(api_as):
     assert "revoked" in response.json()["detail"]
 
 
-def test_the_admin_session_works_for_the_browsable_api(db, client):
+def test_the_admin_session_works_for_swagger_uis_requests(db, client):
     from django.contrib.auth.models import Group, User
 
     user = User.objects.create_user("sess", password="x", is_staff=True)
