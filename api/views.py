@@ -96,14 +96,28 @@ def _statements_page(view, request, data=None) -> Response:
     """One cursor page of the search page's results for these parameters."""
     filterset = _filterset(StatementFilter, request, ExportRun.Kind.STATEMENTS, data)
     statements = _valid(lambda: statement_list(filters=filterset))
+    # The page's ids first, from the statements alone: joined before the LIMIT, the speaker,
+    # article and outlet rows of every match were read to keep 26 of them (2,700 article
+    # rows, 200 ms, for two words in one year at a million statements).
+    page = view.paginate_queryset(statements.select_related(None).only("id"))
     show_links = visibility.may_view_links(request.user)
+    rows = _statement_rows([statement.pk for statement in page], show_links=show_links)
+    serializer = s.StatementSerializer(rows, many=True, show_links=show_links)
+    return view.get_paginated_response(serializer.data)
+
+
+def _statement_rows(ids: list[int], *, show_links: bool) -> list[Statement]:
+    """The statements `ids` in that order, with what the API shows of them (not the
+    article's body, nor the search document)."""
+    statements = Statement.objects.select_related("speaker", "article__source").defer(
+        "search_document", "article__body"
+    )
     if show_links:
         statements = statements.prefetch_related(
             Prefetch("links", queryset=ClaimLink.objects.select_related("claim"))
         )
-    page = view.paginate_queryset(statements)
-    serializer = s.StatementSerializer(page, many=True, show_links=show_links)
-    return view.get_paginated_response(serializer.data)
+    loaded = statements.order_by().in_bulk(ids)
+    return [loaded[pk] for pk in ids]
 
 
 class StatementViewSet(viewsets.ReadOnlyModelViewSet):
@@ -122,19 +136,9 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         show_links = visibility.may_view_links(request.user)
-        statements = Statement.objects.select_related("speaker", "article__source").defer(
-            "search_document"
-        )
-        if show_links:
-            statements = statements.prefetch_related(
-                Prefetch("links", queryset=ClaimLink.objects.select_related("claim"))
-            )
-        statement = self._get(statements)
+        self.queryset = Statement.objects.only("id")
+        (statement,) = _statement_rows([self.get_object().pk], show_links=show_links)
         return Response(s.StatementSerializer(statement, show_links=show_links).data)
-
-    def _get(self, queryset: QuerySet):
-        self.queryset = queryset
-        return self.get_object()
 
 
 class ClaimViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
