@@ -7,6 +7,7 @@ Retry-After: the seconds until the window ends.
 
 from __future__ import annotations
 
+import logging
 import time
 from functools import cache
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
 WINDOW_SECONDS = 60
+logger = logging.getLogger(__name__)
 
 
 @cache
@@ -38,7 +40,13 @@ class TokenRateThrottle(BaseThrottle):
         pipe = _client().pipeline()
         pipe.incr(key)
         pipe.expire(key, WINDOW_SECONDS + 1)
-        count, _ = pipe.execute()
+        try:
+            count, _ = pipe.execute()
+        except redis.RedisError as exc:
+            # The limit protects the database from a runaway client; with Redis down the
+            # API still answers (the database is the source of truth), unlimited.
+            logger.warning("API rate limit not counted, Redis unreachable: %s", exc)
+            return True
         self._wait = WINDOW_SECONDS - time.time() % WINDOW_SECONDS
         return count <= limit
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -353,8 +354,6 @@ class ArticlesView(APIView):
         responses={202: s.ArticlesAcceptedSerializer, 400: s.ArticlesAcceptedSerializer},
     )
     def post(self, request):
-        from django.conf import settings
-
         records = request.data if isinstance(request.data, list) else [request.data]
         if not records:
             raise ValidationError({"records": ["send one article or a list of them"]})
