@@ -281,6 +281,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status` or a `kind`: each its own enum, named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "SuggestionStatusEnum": "claims.models.Suggestion.Status",
+        "IngestionRunStatusEnum": "sources.models.IngestionRun.Status",
+        "StatementKindEnum": "claims.models.Statement.Kind",
+        "SpeakerKindEnum": "claims.models.Speaker.Kind",
+        "SourceKindEnum": "sources.models.Source.Kind",
+        "IngestionRunKindEnum": "sources.models.IngestionRun.Kind",
+    },
 }
 # The desk that publishes Claimledger's verdicts: the author of its ClaimReview markup.
 DESK_NAME = os.environ.get("CLAIMLEDGER_DESK_NAME", "Claimledger")

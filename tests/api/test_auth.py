@@ -103,3 +103,10 @@ def test_generating_the_schema_leaves_the_search_pages_filters_alone(api_as):
     api_as("Viewer").get("/api/v1/schema/?format=json")
     choices = StatementFilter(data={}).form.fields["outlet"].choices
     assert (str(outlet.pk), "Outlet after the schema") in list(choices)
+
+
+def test_the_schema_validates_as_openapi_3_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
+    assert "openapi: 3" in (tmp_path / "s.yaml").read_text()
