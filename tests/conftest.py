@@ -34,6 +34,29 @@ def celery_worker_process(transactional_db, tmp_path):
 
 
 @pytest.fixture
+def roles(db):
+    """The role groups of migration claims/0004, made again if a transactional test's flush
+    removed them (a flush keeps permissions and content types, recreated by post_migrate,
+    but not the groups a data migration made). Not autouse: ask for it."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    if Group.objects.filter(name="Analyst").exists():
+        return
+    # The flush gave the content types new ids: a cached one would name a row that is gone.
+    ContentType.objects.clear_cache()
+    for name, grants in import_module("claims.migrations.0004_roles").ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}")
+            for app, model, actions in grants
+            for action in actions
+        )
+
+
+@pytest.fixture
 def member(db, client):
     """Log in a staff user of a role (Analyst, Editor, Viewer) made by the roles migration."""
     from django.contrib.auth.models import Group, User

@@ -27,6 +27,8 @@ def site_pages() -> list[str]:
         reverse("claims:claim", args=[claim.pk]),
         reverse("claims:speaker", args=[speaker_id]),
         f"{reverse('claims:search')}?page=99",
+        reverse("alerts:notifications"),
+        reverse("alerts:watches"),
     ]
 
 
@@ -38,7 +40,7 @@ def admin_pages() -> list[str]:
     ]
     for model in admin.site._registry:
         meta = model._meta
-        if meta.app_label not in {"sources", "claims"}:
+        if meta.app_label not in {"sources", "claims", "alerts"}:
             continue
         pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
         obj = model.objects.first()
