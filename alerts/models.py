@@ -50,6 +50,8 @@ class Watch(models.Model):
     search_tsquery = models.TextField(blank=True, editable=False)
     # Filters on claim or stance: such a search matches a statement once a link is confirmed.
     search_links = models.BooleanField(default=False, editable=False)
+    # Only filters these columns hold, all valid: the columns decide a match on their own.
+    search_exact = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["user", "kind", "-created_at"]

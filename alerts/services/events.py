@@ -61,6 +61,14 @@ def _store(found: Sequence[_Found]) -> list[int]:
     ids = dict(
         Event.objects.filter(key__in=[item.event.key for item in found]).values_list("key", "pk")
     )
+    # One query per set of permissions for every user involved, not two per user.
+    allowed = {
+        perms: permissions.permitted(
+            {w.user_id for item in found if item.permissions == perms for w in item.watches},
+            perms,
+        )
+        for perms in {item.permissions for item in found}
+    }
     notifications = []
     for item in found:
         event_id = ids[item.event.key]
@@ -68,7 +76,7 @@ def _store(found: Sequence[_Found]) -> list[int]:
         for watch in sorted(item.watches, key=lambda w: URGENCY[w.delivery]):
             by_user.setdefault(watch.user_id, watch)
         for watch in by_user.values():
-            if not permissions.may(watch.user, item.permissions):
+            if watch.user_id not in allowed[item.permissions]:
                 continue
             emailed = watch.delivery != Delivery.IN_APP and bool(watch.user.email)
             notifications.append(

@@ -6,7 +6,12 @@ made, and again for every event, since roles change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q
 
 from claims import visibility
 
@@ -29,3 +34,22 @@ REVERSAL = (*CLAIM_PAGE, VIEW_SPEAKER)
 
 def may(user: Any, permissions: tuple[str, ...]) -> bool:
     return user.is_active and user.has_perms(permissions)
+
+
+def permitted(user_ids: Iterable[int], permissions: tuple[str, ...]) -> set[int]:
+    """Which of `user_ids` are active and hold every one of `permissions` (through their
+    groups, their own permissions, or as superusers), in one query.
+
+    The same answer as `may` for the model backend, which is the only one granting
+    permissions here (django-axes' backend grants none), for a batch of users at once:
+    `has_perms` would cost two queries per user.
+    """
+    condition = Q()
+    for permission in permissions:
+        app_label, codename = permission.split(".", 1)
+        rows = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        condition &= Q(Exists(rows.filter(user=OuterRef("pk")))) | Q(
+            Exists(rows.filter(group__user=OuterRef("pk")))
+        )
+    users = get_user_model().objects.filter(pk__in=set(user_ids), is_active=True)
+    return set(users.filter(Q(is_superuser=True) | condition).values_list("pk", flat=True))

@@ -20,12 +20,13 @@ from django.http import QueryDict
 from alerts.models import Watch
 from alerts.services import permissions
 from alerts.services.watches import saved_search_query
+from claims import visibility
 from claims.filters import StatementFilter
 from claims.models import Statement
 from sources.models import Article, Source
 
 _CANDIDATES = f"""
-SELECT w.id, s.id
+SELECT w.id, s.id, w.search_exact
 FROM {Watch._meta.db_table} w
 JOIN {Statement._meta.db_table} s ON s.id = ANY(%(ids)s)
 JOIN {Article._meta.db_table} a ON a.id = s.article_id
@@ -47,13 +48,19 @@ class SavedSearchFilter(StatementFilter):
         self.filters["outlet"].extra["choices"] = outlets
 
 
-def _candidates(statement_ids: Sequence[int], *, links: bool) -> dict[int, list[int]]:
+def _candidates(
+    statement_ids: Sequence[int], *, links: bool
+) -> tuple[dict[int, list[int]], set[int]]:
+    """({saved search: [statement ids its columns let through]}, the exact searches)."""
+    pairs: dict[int, list[int]] = defaultdict(list)
+    exact: set[int] = set()
     with connection.cursor() as cursor:
         cursor.execute(_CANDIDATES, {"ids": list(statement_ids), "links": links})
-        pairs: dict[int, list[int]] = defaultdict(list)
-        for watch_id, statement_id in cursor.fetchall():
+        for watch_id, statement_id, is_exact in cursor.fetchall():
             pairs[watch_id].append(statement_id)
-    return pairs
+            if is_exact:
+                exact.add(watch_id)
+    return pairs, exact
 
 
 def saved_searches_matching(
@@ -66,20 +73,33 @@ def saved_searches_matching(
     """
     if not statement_ids:
         return []
-    pairs = _candidates(statement_ids, links=links)
+    pairs, exact = _candidates(statement_ids, links=links)
     if not pairs:
         return []
     watches = Watch.objects.select_related("user").in_bulk(list(pairs))
+    user_ids = {watch.user_id for watch in watches.values()}
+    may_search = permissions.permitted(user_ids, permissions.SEARCH_PAGE)
+    found = [
+        (watches[watch_id], statement_id)
+        for watch_id in exact
+        if watches[watch_id].user_id in may_search
+        for statement_id in pairs[watch_id]
+    ]
+    rest = [w for w in pairs if w not in exact and watches[w].user_id in may_search]
+    if not rest:
+        return found
+    may_links = permissions.permitted(user_ids, visibility.LINK_PERMISSIONS)
     outlets = [("", "---------")] + [
         (str(pk), name) for pk, name in Source.objects.values_list("id", "name")
     ]
     branches: list[QuerySet] = []
-    for watch_id, ids in pairs.items():
-        watch = watches[watch_id]
-        if not permissions.may(watch.user, permissions.SEARCH_PAGE):
-            continue
+    for watch_id in rest:
+        watch, ids = watches[watch_id], pairs[watch_id]
         # As on the search page: the filters the user's role may not use are ignored.
-        data = QueryDict(saved_search_query(watch.query, user=watch.user))
+        query = saved_search_query(
+            watch.query, user=watch.user, may_view_links=watch.user_id in may_links
+        )
+        data = QueryDict(query)
         filterset = SavedSearchFilter(data, outlets=outlets)
         filterset.queryset = Statement.objects.filter(pk__in=ids)
         if not filterset.is_valid():
@@ -90,7 +110,7 @@ def saved_searches_matching(
             .values_list("pk", "watch_id")
         )
     if not branches:
-        return []
+        return found
     rows = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
     # Model columns come before annotations in each branch's SELECT: (pk, watch_id).
-    return [(watches[watch_id], statement_id) for statement_id, watch_id in rows]
+    return found + [(watches[watch_id], statement_id) for statement_id, watch_id in rows]

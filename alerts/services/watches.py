@@ -11,10 +11,12 @@ from django.http import QueryDict
 from alerts.models import Delivery, Watch
 from alerts.services.permissions import WATCH, may
 from claims import visibility
+from claims.filters import StatementFilter
 from claims.models import Claim, ExportRun, Speaker
 from sources.search import search_query
 
 UNSUBSCRIBE_SALT = "alerts.unsubscribe"
+RESTRICTED_STATEMENT_FILTERS = visibility.RESTRICTED_FILTERS[ExportRun.Kind.STATEMENTS]
 # Parameters of the search page that do not change what matches.
 IGNORED_PARAMETERS = ("page", "order")
 
@@ -23,13 +25,22 @@ class WatchError(Exception):
     """A watch cannot be made or changed; the message says why, naming the input."""
 
 
-def saved_search_query(query: str, *, user: Any) -> str:
+# The filters that Watch's search columns hold exactly (see `search_columns`).
+COLUMN_FILTERS = frozenset({"q", "language", "speaker", "outlet", "kind"})
+
+
+def saved_search_query(query: str, *, user: Any, may_view_links: bool | None = None) -> str:
     """The query string as saved: without paging and ordering, and without the filters the
-    user may not use (the search page ignores them too)."""
+    user may not use (the search page ignores them too). `may_view_links`, when the caller
+    knows it already, spares the permission lookup."""
     params = QueryDict(query.lstrip("?"), mutable=True)
     for name in (*IGNORED_PARAMETERS, "csrfmiddlewaretoken", "name", "delivery"):
         params.pop(name, None)
-    for name in visibility.hidden_filters(user=user, kind=ExportRun.Kind.STATEMENTS):
+    if may_view_links is None:
+        hidden = visibility.hidden_filters(user=user, kind=ExportRun.Kind.STATEMENTS)
+    else:
+        hidden = [] if may_view_links else list(RESTRICTED_STATEMENT_FILTERS)
+    for name in hidden:
         params.pop(name, None)
     for name in [name for name, values in params.lists() if not any(values)]:
         params.pop(name)
@@ -41,8 +52,15 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 def search_columns(watch: Watch) -> None:
-    """Copy a saved search's cheap filters into its columns (see Watch)."""
+    """Copy a saved search's cheap filters into its columns (see Watch).
+
+    When the search has no other filter and the search page's StatementFilter accepts it,
+    the columns say exactly what the filter class would (the same equality tests, the same
+    `tsquery` from `search_query`), and `search_exact` spares the filter class per match.
+    """
     params = QueryDict(watch.query)
+    filterset = StatementFilter(params)
+    watch.search_exact = set(params) <= COLUMN_FILTERS and filterset.is_valid()
     watch.search_language = params.get("language", "")[:10]
     watch.search_speaker_id = _int_or_none(params.get("speaker"))
     watch.search_outlet_id = _int_or_none(params.get("outlet"))

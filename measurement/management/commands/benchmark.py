@@ -1,4 +1,4 @@
-"""python manage.py benchmark [--runs 20] [--only search,admin,export]"""
+"""python manage.py benchmark [--runs 20] [--only search,admin,export,alerts]"""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from django.core.management.base import BaseCommand
 
 from measurement.web_benchmark import benchmark_run
 
-PARTS = {"search", "admin", "export"}
+PARTS = {"search", "admin", "export", "alerts"}
 
 
 class Command(BaseCommand):
-    help = "Time search, the admin statement list and the CSV export on the current data."
+    help = (
+        "Time search, the admin statement list, the CSV export and what alerts add to "
+        "ingestion, on the current data."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--runs", type=int, default=20, help="timed runs per case")

@@ -53,3 +53,35 @@ def test_a_user_who_may_not_see_links_gets_the_search_without_its_stance_filter(
     reader.user_permissions.add(Permission.objects.get(codename="view_statement"))
     watch = watch_create(user=reader, kind="search", name="Urdu", query=QUERY)
     assert watch.query == "language=ur"
+
+
+def test_words_and_language_match_as_the_search_page_does(person) -> None:
+    watcher = person("watcher")
+    watch = watch_create(user=watcher, kind="search", name="Closed", query="q=closed border")
+    rows = [
+        StatementFactory(text="the border is closed today"),
+        StatementFactory(text="the borders were closed"),
+        StatementFactory(text="the border is open"),
+    ]
+    ids = [s.pk for s in rows]
+    page = {s.pk for s in statement_list(filters={"q": "closed border"}).filter(pk__in=ids)}
+    found = {statement_id for _, statement_id in saved_searches_matching(ids, links=False)}
+    assert watch.search_exact is True
+    assert found == page and len(page) >= 1
+
+
+def test_a_search_the_page_would_refuse_matches_nothing(person) -> None:
+    watcher = person("watcher")
+    watch = watch_create(user=watcher, kind="search", name="Bad", query="language=xx&q=border")
+    statement = StatementFactory(text="the border is closed")
+    assert watch.search_exact is False
+    assert saved_searches_matching([statement.pk], links=False) == []
+
+
+def test_an_outlet_country_filter_is_decided_by_the_search_pages_filter_class(person) -> None:
+    watcher = person("watcher")
+    watch_create(user=watcher, kind="search", name="Iran", query="country=ir")
+    iranian = StatementFactory(article__source__country="IR")
+    other = StatementFactory(article__source__country="AZ")
+    matches = saved_searches_matching([iranian.pk, other.pk], links=False)
+    assert [statement_id for _, statement_id in matches] == [iranian.pk]
