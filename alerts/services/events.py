@@ -54,19 +54,33 @@ def _speaker_watches(speaker_ids: Iterable[int]) -> dict[int, list[Watch]]:
 
 def _store(found: Sequence[_Found]) -> list[int]:
     """Write the events and their notifications (each once); queue the immediate e-mails."""
-    found = [item for item in found if item.watches]
+    by_key: dict[str, _Found] = {}
+    for item in found:
+        if item.event.key in by_key:  # one INSERT may not touch a row twice: merge them
+            by_key[item.event.key].watches += item.watches
+        elif item.watches:
+            by_key[item.event.key] = item
+    found = list(by_key.values())
     if not found:
         return []
-    Event.objects.bulk_create([item.event for item in found], ignore_conflicts=True)
-    ids = dict(
-        Event.objects.filter(key__in=[item.event.key for item in found]).values_list("key", "pk")
+    # ON CONFLICT (key) DO UPDATE, a no-op update: PostgreSQL then returns the id of every
+    # row, new or found (a second run of a task), in the same statement.
+    stored = Event.objects.bulk_create(
+        [item.event for item in found],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["key"],
     )
-    # One query per set of permissions for every user involved, not two per user.
+    ids = {event.key: event.pk for event in stored}
+    # One query per set of permissions for every user involved, not two per user; an empty
+    # set means the caller has checked already (saved searches).
     allowed = {
         perms: permissions.permitted(
             {w.user_id for item in found if item.permissions == perms for w in item.watches},
             perms,
         )
+        if perms
+        else {w.user_id for item in found if not item.permissions for w in item.watches}
         for perms in {item.permissions for item in found}
     }
     notifications = []
@@ -195,7 +209,7 @@ def _search_matches(statement_ids: list[int], *, links: bool) -> list[_Found]:
                 watch=watch,
                 confirmed=links,
             ),
-            permissions.SEARCH_PAGE,
+            (),  # saved_searches_matching keeps only users who may search
             [watch],
         )
         for watch, statement_id in saved_searches_matching(statement_ids, links=links)
