@@ -63,13 +63,15 @@ def _store(found: Sequence[_Found]) -> list[int]:
     found = list(by_key.values())
     if not found:
         return []
-    # ON CONFLICT (key) DO UPDATE, a no-op update: PostgreSQL then returns the id of every
-    # row, new or found (a second run of a task), in the same statement.
+    # ON CONFLICT (key) DO UPDATE: PostgreSQL then returns the id of every row, new or found,
+    # in the same statement. A second run of a task computes the same values; a suggested
+    # resurfacing that an analyst accepts becomes confirmed, with the confirmed stance (its
+    # users are not told twice: their notifications stand).
     stored = Event.objects.bulk_create(
         [item.event for item in found],
         update_conflicts=True,
         unique_fields=["key"],
-        update_fields=["key"],
+        update_fields=["stance", "confirmed"],
     )
     ids = {event.key: event.pk for event in stored}
     # One query per set of permissions for every user involved, not two per user; an empty

@@ -46,6 +46,12 @@ def test_a_suggestion_for_a_watched_claim_tells_its_watchers_once(person, settin
         False,
     )
 
+    suggestion_accept(suggestion_id=suggestion.pk, user=person("analyst"), stance="denies")
+
+    event.refresh_from_db()
+    assert (event.stance, event.confirmed) == ("denies", True)
+    assert Notification.objects.filter(user=watcher).count() == 1
+
 
 def test_an_accepted_suggestion_tells_watchers_who_were_not_told_of_it_yet(person) -> None:
     claim = ClaimFactory()
