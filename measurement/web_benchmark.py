@@ -345,10 +345,15 @@ def benchmark_run(
         out("CSV export of all statements:")
         bench_export(out)
     if "alerts" in parts:
-        for broad in (False, True):
+        shapes = {
+            False: "specific searches: rare words",
+            True: "broad searches: any word",
+            None: "searches whose words match nothing: checking alone",
+        }
+        for broad, shape in shapes.items():
             out(
                 "alerts added to ingestion (1,000 saved searches, 10,000 watches, batches of 5; "
-                f"{'broad searches: any word' if broad else 'specific searches: rare words'}):"
+                f"{shape}):"
             )
             timings = alerts_benchmark(runs=max(runs, 20), rng=rng, out=out, broad=broad)
             out(f"  => {describe(timings)}")
