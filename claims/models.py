@@ -192,6 +192,11 @@ class Statement(models.Model):
                 F("id").desc(),
                 name="statement_said_desc_idx",
             ),
+            # The review queue's language filter: its pending suggestions joined to the
+            # statements in one language. Without it PostgreSQL read every statement to
+            # find one language's (50 ms at 50,000 statements; 1.5 ms with it, read from
+            # the index alone).
+            models.Index(fields=["language", "id"], name="statement_language_idx"),
             # The sweeper: statements still pending matching and stamped before the stale
             # threshold. Partial, so the done rows (nearly all) cost it nothing.
             models.Index(

@@ -1,27 +1,77 @@
-"""python manage.py benchmark [--runs 20] [--only search,admin,export]"""
+"""python manage.py benchmark [--runs 20] [--only search,admin,export,analyst]
+python manage.py benchmark --load [--analysts 8] [--seconds 30] [--workers N] [--threads 1]"""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+import os
+import random
 
+from django.core.management.base import BaseCommand, CommandError
+
+from measurement.analyst_benchmark import (
+    MAX_ANALYSTS,
+    MAX_SECONDS,
+    MAX_WORKERS,
+    bench_load,
+    bench_one_at_a_time,
+)
 from measurement.web_benchmark import benchmark_run
 
-PARTS = {"search", "admin", "export"}
+PARTS = {"search", "admin", "export", "analyst"}
 
 
 class Command(BaseCommand):
-    help = "Time search, the admin statement list and the CSV export on the current data."
+    help = (
+        "Time search, the admin statement list, the CSV export and the analysts' pages on the "
+        "current data; --load runs signed-in analysts at once against a local gunicorn."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--runs", type=int, default=20, help="timed runs per case")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--only", default=",".join(sorted(PARTS)))
+        parser.add_argument("--only", default="search,admin,export,analyst")
+        parser.add_argument(
+            "--load",
+            action="store_true",
+            help="run analysts at once against gunicorn on 127.0.0.1 (nothing else)",
+        )
+        parser.add_argument("--analysts", type=int, default=8, help=f"at most {MAX_ANALYSTS}")
+        parser.add_argument("--seconds", type=float, default=30, help=f"at most {MAX_SECONDS}")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2 * (os.cpu_count() or 1) + 1,
+            help=f"gunicorn workers (default 2 × cores + 1, at most {MAX_WORKERS})",
+        )
+        parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
 
     def handle(self, *args, **options) -> None:
+        out = self.stdout.write
+        if options["load"]:
+            for name, most in [
+                ("analysts", MAX_ANALYSTS),
+                ("seconds", MAX_SECONDS),
+                ("workers", MAX_WORKERS),
+            ]:
+                if not 0 < options[name] <= most:
+                    raise CommandError(f"--{name} must be above 0 and at most {most}")
+            out("search and review queue under load (gunicorn on 127.0.0.1):")
+            bench_load(
+                analyst_count=options["analysts"],
+                seconds=options["seconds"],
+                workers=options["workers"],
+                threads=max(1, options["threads"]),
+                rng=random.Random(options["seed"]),
+                out=out,
+            )
+            return
         parts = {part.strip() for part in options["only"].split(",") if part.strip()}
         benchmark_run(
             runs=options["runs"],
             seed=options["seed"],
-            parts=parts & PARTS,
-            out=lambda line: self.stdout.write(line),
+            parts=parts & (PARTS - {"analyst"}),
+            out=out,
         )
+        if "analyst" in parts:
+            out("analysts' pages one at a time (test client, whole request, as an Analyst):")
+            bench_one_at_a_time(runs=options["runs"], rng=random.Random(options["seed"]), out=out)

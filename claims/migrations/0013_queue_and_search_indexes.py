@@ -1,0 +1,16 @@
+"""Indexes for the review queue's and the search page's queries (issue 10, item 8)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("claims", "0011_matching_sweeper_schedules")]
+
+    operations = [
+        # The review queue's language filter: pending suggestions joined to the statements in
+        # one language, read from this index alone instead of every statement.
+        migrations.AddIndex(
+            model_name="statement",
+            index=models.Index(fields=["language", "id"], name="statement_language_idx"),
+        ),
+    ]

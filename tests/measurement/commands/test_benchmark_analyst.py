@@ -1,0 +1,77 @@
+"""benchmark --only analyst and --load: the analysts' pages timed, and a bounded load run
+against a real gunicorn on 127.0.0.1 that leaves no user behind."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core.management import CommandError, call_command
+
+from measurement.analyst_benchmark import ANALYST_PREFIX
+from tests.factories import StatementFactory, SuggestionFactory
+
+
+def _analyst_role() -> None:
+    """The Analyst role as migration claims/0004 makes it: a transactional test's flush
+    removes groups (its permissions are recreated by post_migrate)."""
+    ContentType.objects.clear_cache()
+    group, _ = Group.objects.get_or_create(name="Analyst")
+    group.permissions.set(
+        Permission.objects.filter(
+            codename__in=[
+                "view_statement",
+                "view_speaker",
+                "view_claim",
+                "view_claimlink",
+                "view_suggestion",
+                "view_source",
+                "review_suggestion",
+            ]
+        )
+    )
+
+
+def _data() -> None:
+    for text in ["the pipeline will open", "حکومت نے کہا کہ سرحد کھلی ہے"]:
+        SuggestionFactory(statement=StatementFactory(text=text))
+
+
+def benchmark(*args: str) -> str:
+    out = StringIO()
+    call_command("benchmark", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_analyst_part_times_search_and_queue_one_at_a_time() -> None:
+    _data()
+    output = benchmark("--only", "analyst", "--runs", "1")
+    assert "search " in output and "queue " in output and "p95" in output
+    assert "errors" not in output
+    assert not User.objects.filter(username__startswith=ANALYST_PREFIX).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bounded_load_run_serves_every_request_and_removes_its_analysts() -> None:
+    _analyst_role()
+    _data()
+    sessions_before = Session.objects.count()
+
+    output = benchmark("--load", "--analysts", "2", "--seconds", "2", "--workers", "1")
+
+    assert "2 analysts" in output and "requests/s, 0 errors" in output
+    assert "search and queue" in output
+    assert not User.objects.filter(username__startswith=ANALYST_PREFIX).exists()
+    assert Session.objects.count() == sessions_before
+
+
+@pytest.mark.django_db
+def test_load_options_are_bounded() -> None:
+    with pytest.raises(CommandError, match="--analysts"):
+        benchmark("--load", "--analysts", "1000")
+    with pytest.raises(CommandError, match="--seconds"):
+        benchmark("--load", "--seconds", "0")
