@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from claims import visibility
 from claims.filters import ClaimFilter, StatementFilter
 from claims.http import csv_response
-from claims.models import Claim, ClaimLink, ExportRun, Speaker, Stance
+from claims.models import Claim, ExportRun, Speaker, Stance
 from claims.selectors import (
     InvalidFilters,
     claim_choices,
@@ -25,6 +24,7 @@ from claims.selectors import (
     speaker_choices,
     speaker_history,
     statement_list,
+    statement_rows,
 )
 from claims.services import export
 from sources.search import TRUNCATED_NOTICE, search_query
@@ -101,10 +101,7 @@ def search(request: HttpRequest) -> HttpResponse:
         statements = statement_list(filters=filterset)
     except InvalidFilters:
         return render(request, "claims/search.html", context, status=400)
-    if context["show_links"]:
-        statements = statements.prefetch_related(
-            Prefetch("links", queryset=ClaimLink.objects.select_related("claim"))
-        )
+    statements = statement_rows(statements=statements, with_links=context["show_links"])
     try:
         number = _page_number(request, MAX_PAGE)
     except _BadPage as error:
