@@ -107,12 +107,25 @@ def search(request: HttpRequest) -> HttpResponse:
     except _BadPage as error:
         return _bad_page(request, error)
     offset = (number - 1) * PAGE_SIZE
-    rows = list(statements[offset : offset + PAGE_SIZE + 1])
-    if number == 1 and len(rows) <= PAGE_SIZE:
-        total = len(rows)  # all on one page: nothing left to count
+    cleaned = filterset.form.cleaned_data
+    if cleaned.get("q") or cleaned.get("claim") is not None or cleaned.get("stance"):
+        # The matches' ids first (through the full-text index; the count the page shows),
+        # then the page among them. Asked for the page directly, PostgreSQL walks the
+        # newest-first index testing each statement, which is quick for common words and
+        # slow for rare ones (a two-word phrase: 29 ms, against 12 ms this way); it cannot
+        # tell which a search is, this count can.
+        ids = list(statements.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+        total = len(ids)
+        if total <= COUNT_CAP:
+            statements = statements.filter(pk__in=ids)
+        rows = list(statements[offset : offset + PAGE_SIZE + 1])
     else:
-        # values("pk"): count the matches only, without the joins the page itself needs.
-        total = statements.order_by().values("pk")[: COUNT_CAP + 1].count()
+        rows = list(statements[offset : offset + PAGE_SIZE + 1])
+        if number == 1 and len(rows) <= PAGE_SIZE:
+            total = len(rows)  # all on one page: nothing left to count
+        else:
+            # values("pk"): count the matches only, without the joins the page needs.
+            total = statements.order_by().values("pk")[: COUNT_CAP + 1].count()
     has_next = len(rows) > PAGE_SIZE and number < MAX_PAGE
     rows = rows[:PAGE_SIZE]
     parsed = search_query(filterset.form.cleaned_data.get("q") or "")
