@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -191,9 +192,24 @@ def _database_url() -> str:
     )
 
 
+def _workers_cpu_seconds(server_pid: int) -> float:
+    """CPU time (user and system) the server's worker processes have used so far."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
+    if not children.exists():
+        return float("nan")
+    ticks = 0
+    for pid in children.read_text().split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def gunicorn(*, workers: int, threads: int) -> Iterator[int]:
-    """A gunicorn server on 127.0.0.1 over the current database; yields its port."""
+def gunicorn(*, workers: int, threads: int) -> Iterator[tuple[int, int]]:
+    """A gunicorn server on 127.0.0.1 over the current database; yields its port and pid."""
     port = _free_port()
     env = {
         **os.environ,
@@ -227,7 +243,7 @@ def gunicorn(*, workers: int, threads: int) -> Iterator[int]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
-        yield port
+        yield port, server.pid
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -294,13 +310,17 @@ def bench_load(
     urls = analyst_urls(rng)
     times = PageTimes()
     lock = threading.Lock()
-    with analysts(analyst_count) as users, gunicorn(workers=workers, threads=threads) as port:
+    with (
+        analysts(analyst_count) as users,
+        gunicorn(workers=workers, threads=threads) as (port, server_pid),
+    ):
         # Warm each worker (imports, templates, connections) before the clock starts.
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         for _, url in urls[: 2 * workers]:
             warm.request("GET", url, headers={"Cookie": f"sessionid={users[0][1]}"})
             warm.getresponse().read()
         warm.close()
+        cpu_before = _workers_cpu_seconds(server_pid)
         started = time.monotonic()
         until = started + seconds
         threads_ = [
@@ -323,6 +343,7 @@ def bench_load(
         for thread in threads_:
             thread.join()
         elapsed = time.monotonic() - started
+        workers_cpu = _workers_cpu_seconds(server_pid) - cpu_before
     done = times.all()
     figures: dict[str, float] = {
         "requests": len(done),
@@ -335,6 +356,15 @@ def bench_load(
         f"{threads} threads: {len(done)} requests = {figures['requests_per_second']:.1f} "
         f"requests/s, {len(times.errors)} errors"
     )
+    if done:
+        # What the figures above depend on least: on a busy machine the workers wait for a
+        # core, but the CPU a request needs stays about the same.
+        figures["worker_cpu_ms_per_request"] = workers_cpu / len(done) * 1000
+        out(
+            f"  gunicorn workers' CPU: {figures['worker_cpu_ms_per_request']:.1f} ms a request "
+            f"({workers_cpu:.1f} s in all; load average at the end "
+            f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)"
+        )
     for page, samples in sorted(times.samples.items()):
         out(f"  {_line(page, samples)}")
         figures[f"{page}_p50_ms"] = _ms(samples, 50)

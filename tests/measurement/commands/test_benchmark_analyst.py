@@ -64,7 +64,7 @@ def test_a_bounded_load_run_serves_every_request_and_removes_its_analysts() -> N
     output = benchmark("--load", "--analysts", "2", "--seconds", "2", "--workers", "1")
 
     assert "2 analysts" in output and "requests/s, 0 errors" in output
-    assert "search and queue" in output
+    assert "search and queue" in output and "gunicorn workers' CPU" in output
     assert not User.objects.filter(username__startswith=ANALYST_PREFIX).exists()
     assert Session.objects.count() == sessions_before
 
