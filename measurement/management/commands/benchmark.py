@@ -12,6 +12,7 @@ from measurement.analyst_benchmark import (
     MAX_ANALYSTS,
     MAX_SECONDS,
     MAX_WORKERS,
+    AnalystBenchmarkError,
     bench_load,
     bench_one_at_a_time,
 )
@@ -46,6 +47,12 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
 
     def handle(self, *args, **options) -> None:
+        try:
+            self._run(options)
+        except AnalystBenchmarkError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _run(self, options) -> None:
         out = self.stdout.write
         if options["load"]:
             for name, most in [

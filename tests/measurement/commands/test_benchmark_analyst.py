@@ -75,3 +75,10 @@ def test_load_options_are_bounded() -> None:
         benchmark("--load", "--analysts", "1000")
     with pytest.raises(CommandError, match="--seconds"):
         benchmark("--load", "--seconds", "0")
+
+
+@pytest.mark.django_db
+def test_without_the_analyst_role_it_says_to_migrate() -> None:
+    Group.objects.filter(name="Analyst").delete()
+    with pytest.raises(CommandError, match="no Analyst role"):
+        benchmark("--only", "analyst", "--runs", "1")
