@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0011_matching_sweeper_schedules")]
+    dependencies = [("claims", "0012_claim_verdict_and_review")]
 
     operations = [
         # The review queue's language filter: pending suggestions joined to the statements in

@@ -1,4 +1,4 @@
-"""python manage.py benchmark [--runs 20] [--only search,admin,export,analyst]
+"""python manage.py benchmark [--runs 20] [--only search,admin,export,api,analyst]
 python manage.py benchmark --load [--analysts 8] [--seconds 30] [--workers N] [--threads 1]"""
 
 from __future__ import annotations
@@ -16,21 +16,23 @@ from measurement.analyst_benchmark import (
     bench_load,
     bench_one_at_a_time,
 )
+from measurement.api_benchmark import api_benchmark_run
 from measurement.web_benchmark import benchmark_run
 
-PARTS = {"search", "admin", "export", "analyst"}
+PARTS = {"search", "admin", "export", "api", "analyst"}
 
 
 class Command(BaseCommand):
     help = (
-        "Time search, the admin statement list, the CSV export and the analysts' pages on the "
-        "current data; --load runs signed-in analysts at once against a local gunicorn."
+        "Time search, the admin statement list, the CSV export, the REST API and the analysts' "
+        "pages on the current data; --load runs signed-in analysts at once against a local "
+        "gunicorn."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--runs", type=int, default=20, help="timed runs per case")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--only", default="search,admin,export,analyst")
+        parser.add_argument("--only", default=",".join(sorted(PARTS)))
         parser.add_argument(
             "--load",
             action="store_true",
@@ -79,6 +81,8 @@ class Command(BaseCommand):
             parts=parts & (PARTS - {"analyst"}),
             out=out,
         )
+        if "api" in parts:
+            api_benchmark_run(runs=options["runs"], seed=options["seed"], out=out)
         if "analyst" in parts:
             out("analysts' pages one at a time (test client, whole request, as an Analyst):")
             bench_one_at_a_time(runs=options["runs"], rng=random.Random(options["seed"]), out=out)

@@ -6,33 +6,12 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group, User
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 
 from measurement.analyst_benchmark import ANALYST_PREFIX
 from tests.factories import StatementFactory, SuggestionFactory
-
-
-def _analyst_role() -> None:
-    """The Analyst role as migration claims/0004 makes it: a transactional test's flush
-    removes groups (its permissions are recreated by post_migrate)."""
-    ContentType.objects.clear_cache()
-    group, _ = Group.objects.get_or_create(name="Analyst")
-    group.permissions.set(
-        Permission.objects.filter(
-            codename__in=[
-                "view_statement",
-                "view_speaker",
-                "view_claim",
-                "view_claimlink",
-                "view_suggestion",
-                "view_source",
-                "review_suggestion",
-            ]
-        )
-    )
 
 
 def _data() -> None:
@@ -55,9 +34,7 @@ def test_the_analyst_part_times_search_and_queue_one_at_a_time() -> None:
     assert not User.objects.filter(username__startswith=ANALYST_PREFIX).exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_bounded_load_run_serves_every_request_and_removes_its_analysts() -> None:
-    _analyst_role()
+def test_a_bounded_load_run_serves_every_request_and_removes_its_analysts(roles) -> None:
     _data()
     sessions_before = Session.objects.count()
 
