@@ -34,6 +34,7 @@ def test_the_analyst_part_times_search_and_queue_one_at_a_time() -> None:
     assert not User.objects.filter(username__startswith=ANALYST_PREFIX).exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the server process reads what the test commits
 def test_a_bounded_load_run_serves_every_request_and_removes_its_analysts(roles) -> None:
     _data()
     sessions_before = Session.objects.count()
