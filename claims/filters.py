@@ -52,7 +52,7 @@ RELEVANCE_WINDOW = 1000
 
 class FastSelect(forms.Select):
     """A <select> built in Python: the default renders a template per option (~0.1 ms each),
-    and the outlet list has hundreds."""
+    and the outlet list has hundreds; every select of the search form, on every search."""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
@@ -137,7 +137,7 @@ class StatementFilter(django_filters.FilterSet):
         widget=NameInput(url_name="claims:claim_names", model=Claim, labels=claim_labels),
     )
     stance = django_filters.ChoiceFilter(
-        choices=Stance.choices, method="filter_link", label="Stance"
+        choices=Stance.choices, method="filter_link", label="Stance", widget=FastSelect
     )
     outlet = django_filters.TypedChoiceFilter(
         field_name="article__source_id",
@@ -152,8 +152,8 @@ class StatementFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"size": 3, "placeholder": "IR"}),
         method="filter_country",
     )
-    language = django_filters.ChoiceFilter(choices=LANGUAGE_CHOICES)
-    kind = django_filters.ChoiceFilter(choices=Statement.Kind.choices)
+    language = django_filters.ChoiceFilter(choices=LANGUAGE_CHOICES, widget=FastSelect)
+    kind = django_filters.ChoiceFilter(choices=Statement.Kind.choices, widget=FastSelect)
     said_on = django_filters.DateFromToRangeFilter(
         label="Said between",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
@@ -167,6 +167,7 @@ class StatementFilter(django_filters.FilterSet):
         method="filter_nothing",
         empty_label=None,
         label="Order",
+        widget=FastSelect,
     )
 
     class Meta:

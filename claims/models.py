@@ -192,6 +192,11 @@ class Statement(models.Model):
                 F("id").desc(),
                 name="statement_said_desc_idx",
             ),
+            # The review queue's language filter: its pending suggestions joined to the
+            # statements in one language. Without it PostgreSQL read every statement to
+            # find one language's (50 ms at 50,000 statements; 1.5 ms with it, read from
+            # the index alone).
+            models.Index(fields=["language", "id"], name="statement_language_idx"),
             # The sweeper: statements still pending matching and stamped before the stale
             # threshold. Partial, so the done rows (nearly all) cost it nothing.
             models.Index(
@@ -456,6 +461,9 @@ class ClaimLink(models.Model):
             # The claims report and claim page: links per claim and stance, counted from the
             # index alone.
             models.Index(fields=["claim", "stance"], name="claimlink_claim_stance_idx"),
+            # The search page's stance filter: the statements with a link of one stance, read
+            # from this index alone rather than from every link.
+            models.Index(fields=["stance", "statement"], name="claimlink_stance_statement_idx"),
         ]
 
     def __str__(self) -> str:

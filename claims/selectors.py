@@ -62,11 +62,31 @@ def statement_list(*, filters: Mapping[str, Any] | StatementFilter) -> QuerySet[
     """
     if not isinstance(filters, StatementFilter):
         filters = StatementFilter(data=filters)
-    # The search document is for PostgreSQL only; no page or export reads it back.
+    # The search document is for PostgreSQL only; no page or export reads it back. The
+    # article is joined for its URL and outlet: its body (kilobytes a row) stays behind.
     filters.queryset = Statement.objects.select_related("speaker", "article__source").defer(
-        "search_document"
+        "search_document", "article__body"
     )
     return _apply(filters)
+
+
+def statement_rows(*, statements: QuerySet[Statement], with_links: bool) -> QuerySet[Statement]:
+    """`statements` with only the columns a result row shows (claims/_statement.html), and
+    their links with each claim's text when `with_links`.
+
+    A row read whole parses a dozen columns and timestamps of statement, article, outlet and
+    speaker it never shows: half the search page's database-reading time in Python.
+    """
+    statements = statements.only(
+        *["text", "language", "said_on", "kind", "speaker_role", "speaker__name"],
+        *["article__url", "article__source__name"],
+    )
+    if not with_links:
+        return statements
+    links = ClaimLink.objects.select_related("claim").only(
+        "statement_id", "claim_id", "stance", "claim__text", "claim__language"
+    )
+    return statements.prefetch_related(Prefetch("links", queryset=links))
 
 
 def _link_count(stance: str | None = None) -> Coalesce:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import json_script
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from claims import visibility
 from claims.filters import ClaimFilter, StatementFilter
 from claims.http import csv_response
-from claims.models import Claim, ClaimLink, ExportRun, Speaker, Stance
+from claims.models import Claim, ExportRun, Speaker, Stance
 from claims.selectors import (
     InvalidFilters,
     claim_choices,
@@ -27,6 +26,7 @@ from claims.selectors import (
     speaker_choices,
     speaker_history,
     statement_list,
+    statement_rows,
 )
 from claims.services import claimreview, export
 from claims.services.claimreview import claim_review
@@ -104,21 +104,31 @@ def search(request: HttpRequest) -> HttpResponse:
         statements = statement_list(filters=filterset)
     except InvalidFilters:
         return render(request, "claims/search.html", context, status=400)
-    if context["show_links"]:
-        statements = statements.prefetch_related(
-            Prefetch("links", queryset=ClaimLink.objects.select_related("claim"))
-        )
+    statements = statement_rows(statements=statements, with_links=context["show_links"])
     try:
         number = _page_number(request, MAX_PAGE)
     except _BadPage as error:
         return _bad_page(request, error)
     offset = (number - 1) * PAGE_SIZE
-    rows = list(statements[offset : offset + PAGE_SIZE + 1])
-    if number == 1 and len(rows) <= PAGE_SIZE:
-        total = len(rows)  # all on one page: nothing left to count
+    cleaned = filterset.form.cleaned_data
+    if cleaned.get("q") or cleaned.get("claim") is not None or cleaned.get("stance"):
+        # The matches' ids first (through the full-text index; the count the page shows),
+        # then the page among them. Asked for the page directly, PostgreSQL walks the
+        # newest-first index testing each statement, which is quick for common words and
+        # slow for rare ones (a two-word phrase: 29 ms, against 12 ms this way); it cannot
+        # tell which a search is, this count can.
+        ids = list(statements.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+        total = len(ids)
+        if total <= COUNT_CAP:
+            statements = statements.filter(pk__in=ids)
+        rows = list(statements[offset : offset + PAGE_SIZE + 1])
     else:
-        # values("pk"): count the matches only, without the joins the page itself needs.
-        total = statements.order_by().values("pk")[: COUNT_CAP + 1].count()
+        rows = list(statements[offset : offset + PAGE_SIZE + 1])
+        if number == 1 and len(rows) <= PAGE_SIZE:
+            total = len(rows)  # all on one page: nothing left to count
+        else:
+            # values("pk"): count the matches only, without the joins the page needs.
+            total = statements.order_by().values("pk")[: COUNT_CAP + 1].count()
     has_next = len(rows) > PAGE_SIZE and number < MAX_PAGE
     rows = rows[:PAGE_SIZE]
     parsed = search_query(filterset.form.cleaned_data.get("q") or "")

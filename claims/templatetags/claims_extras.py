@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from claims.highlight import marked
+from claims.http import record_url
 from sources.bidi import bidi
 from sources.search import highlight_spans
 
@@ -20,6 +21,8 @@ SNIPPET_CHARS = 320
 register.filter("marked", marked)
 # {% bidi text limit=160 lang=language %}: the admin's right-to-left-safe excerpts.
 register.simple_tag(bidi, name="bidi")
+# {% record_url 'claims:speaker' statement.speaker_id %}: {% url %} for one record, cached.
+register.simple_tag(record_url, name="record_url")
 
 
 @register.filter

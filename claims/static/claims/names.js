@@ -1,6 +1,8 @@
 // The search form's speaker and claim boxes (claims.filters.NameInput): type part of a name in
 // any spelling, pick it from the list, and the hidden input beside the box takes the record's
 // id, which is what the URL keeps. A name that is on no list cannot be submitted.
+// A box marked data-free-text (the review queue's claim box) also filters by the words typed:
+// they are sent as they are, and a name picked from the list chooses its record.
 // Every label ends in its record's id ("Name · role · #12", claims.names), so two speakers
 // of one name are two labels, and the label picked names exactly one record.
 "use strict";
@@ -25,7 +27,7 @@
         id = idInput.defaultValue; // the record the page was opened with
       }
       idInput.value = id;
-      box.setCustomValidity(text && !id ? NOT_CHOSEN : "");
+      if (!("freeText" in box.dataset)) box.setCustomValidity(text && !id ? NOT_CHOSEN : "");
     }
 
     async function offer(text, request) {
@@ -55,5 +57,13 @@
     });
   }
 
-  document.querySelectorAll("input[data-names]").forEach(attach);
+  function attachAll() {
+    document.querySelectorAll("input[data-names]").forEach(attach);
+  }
+  // The admin loads its scripts in the page's head, before the boxes exist.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", attachAll);
+  } else {
+    attachAll();
+  }
 })();
