@@ -481,6 +481,28 @@ class MatchingState(models.Model):
         return f"claim index version {self.version}"
 
 
+class ClaimRemoval(models.Model):
+    """A claim or variant deleted (or a variant moved to another claim), written by a database
+    trigger: the matcher's saved index still holds the claim's old wording, so until the next
+    build the claim is scored from its current wording only (claims/services/matching_index.py).
+
+    `xid` is the deleting transaction's id, compared with the saved index's snapshot.
+    """
+
+    claim_id = models.BigIntegerField()
+    xid = models.BigIntegerField()
+    removed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [
+            # The delta's query: WHERE xid >= <the saved index's snapshot xmin>.
+            models.Index(fields=["xid"], name="claimremoval_xid_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} changed by transaction {self.xid}"
+
+
 class ArticleExtraction(models.Model):
     """What the last extraction of an article found: shown on the article's admin page."""
 

@@ -71,12 +71,12 @@ def _entity_evidence(
     0.5 for a subject named only elsewhere in the article."""
     in_statement = index.aliases.find_all(tokenise(statement.text)) | {statement.speaker_id}
     in_article = (
-        index.aliases.find_all(tokenise(statement.article.body)) if index.subjects else set()
+        index.aliases.find_all(tokenise(statement.article.body)) if index.has_subjects else set()
     )
     repeated = index.speaker_claims.get(statement.speaker_id, set())
     evidence = {}
     for claim_id in claim_ids:
-        subjects = index.subjects.get(claim_id, set())
+        subjects = index.subjects_of(claim_id)
         if claim_id in repeated:
             evidence[claim_id] = (1.0, ["speaker confirmed for this claim before"])
         elif subjects & in_statement:

@@ -1,27 +1,54 @@
-"""python manage.py benchmark [--runs 20] [--only search,admin,export]"""
+"""python manage.py benchmark [--runs 20] [--only search,admin,export,index,rescan]
+[--claims N --claims-file BIG.tsv]"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
 
+from measurement.index_benchmark import index_benchmark_run, index_worker
 from measurement.web_benchmark import benchmark_run
 
-PARTS = {"search", "admin", "export"}
+WEB_PARTS = {"search", "admin", "export"}
+PARTS = WEB_PARTS | {"index", "rescan"}
 
 
 class Command(BaseCommand):
-    help = "Time search, the admin statement list and the CSV export on the current data."
+    help = (
+        "Time search, the admin statement list and the CSV export on the current data; "
+        "with --only index or rescan, the matcher's shared index and claim rescans."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--runs", type=int, default=20, help="timed runs per case")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--only", default=",".join(sorted(PARTS)))
+        parser.add_argument("--only", default=",".join(sorted(WEB_PARTS)))
+        parser.add_argument(
+            "--claims", type=int, default=100_000, help="index: claims to measure at"
+        )
+        parser.add_argument(
+            "--claims-file",
+            type=Path,
+            help="index: a claims TSV (generate_claims) to add from until there are --claims",
+        )
+        # The worker processes the index part starts: not for use by hand.
+        parser.add_argument("--index-worker", action="store_true", help="(internal)")
 
     def handle(self, *args, **options) -> None:
+        if options["index_worker"]:
+            index_worker()
+            return
         parts = {part.strip() for part in options["only"].split(",") if part.strip()}
-        benchmark_run(
-            runs=options["runs"],
-            seed=options["seed"],
-            parts=parts & PARTS,
-            out=lambda line: self.stdout.write(line),
-        )
+        out = lambda line: self.stdout.write(line)  # noqa: E731
+        if parts & WEB_PARTS:
+            benchmark_run(
+                runs=options["runs"], seed=options["seed"], parts=parts & WEB_PARTS, out=out
+            )
+        if "index" in parts:
+            index_benchmark_run(
+                claims=options["claims"],
+                claims_file=options["claims_file"],
+                seed=options["seed"],
+                out=out,
+            )
