@@ -271,6 +271,13 @@ class Claim(models.Model):
         indexes = [
             # The claims report, newest first: ORDER BY first_seen_at DESC, id DESC LIMIT n.
             models.Index(F("first_seen_at").desc(), F("id").desc(), name="claim_first_seen_idx"),
+            # The recent-statement search takes the owed claims, oldest first
+            # (claims/services/matching_rescan.py), and the sweeper the stale ones.
+            models.Index(
+                fields=["matching_status_changed_at"],
+                condition=Q(matching_status="pending"),
+                name="claim_matching_pending_idx",
+            ),
         ]
         constraints = [
             language_constraint("claim"),

@@ -9,7 +9,8 @@ from celery import shared_task
 from claims.services import queueing
 from claims.services.extraction.storing import article_extract
 from claims.services.extraction.sweeping import articles_requeue_stale
-from claims.services.matching import claim_link_recent, statement_link_pending
+from claims.services.matching import statement_link_pending
+from claims.services.matching_rescan import claim_link_recent
 from claims.services.matching_shared import shared_index_refresh
 from claims.services.reextraction import article_reextract
 from claims.services.sweeping import claims_requeue_unsearched, statements_requeue_unmatched

@@ -119,6 +119,14 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["xid"], name="claimremoval_xid_idx")],
             },
         ),
+        migrations.AddIndex(
+            model_name="claim",
+            index=models.Index(
+                condition=models.Q(("matching_status", "pending")),
+                fields=["matching_status_changed_at"],
+                name="claim_matching_pending_idx",
+            ),
+        ),
         migrations.RunSQL(_FORWARD, _BACKWARD),
         migrations.RunPython(schedule, unschedule),
     ]
