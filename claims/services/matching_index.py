@@ -273,23 +273,30 @@ class MatchIndex:
             max(link_scores.values(), default=0.0),
         )
         scale = 1 / best_bm25 if best_bm25 > 0 else 1.0
-        fused = scores * scale
-        dense = vector is not None and self.main.vectors is not None and len(self.main.vectors)
-        if dense:
-            fused = fused + DENSE_WEIGHT * (self.main.vectors @ vector)
-            if len(self.delta.excluded):
-                fused[self.delta.excluded] = 0.0
         best: dict[int, tuple[float, float]] = {}
 
         def keep(claim_id: int, value: float, bm25: float) -> None:
             if value > best.get(claim_id, (0.0,))[0]:
                 best[claim_id] = (value, bm25)
 
+        dense = vector is not None and self.main.vectors is not None and len(self.main.vectors)
+        if dense:
+            fused = scores * scale + DENSE_WEIGHT * (self.main.vectors @ vector)
+            if len(self.delta.excluded):
+                fused[self.delta.excluded] = 0.0
+        else:
+            # Relative BM25 orders documents as BM25 does: pick the top documents by BM25 and
+            # scale only those, not a million scores.
+            fused = scores
         k = min(CANDIDATE_DOCS, len(fused))
         if k:
+            # kth near the start: with many equal (zero) scores, a kth near the end makes
+            # numpy's introselect forty times slower.
             top = np.argpartition(-fused, k - 1)[:k]
-            for doc in top[fused[top] > 0]:
-                keep(int(self.main.doc_claims[doc]), float(fused[doc]), float(scores[doc]))
+            for doc in top:
+                value = float(fused[doc]) if dense else float(scores[doc]) * scale
+                if value > 0:
+                    keep(int(self.main.doc_claims[doc]), value, float(scores[doc]))
         delta_dense = (
             self.delta.vectors @ vector
             if vector is not None and self.delta.vectors is not None

@@ -101,7 +101,7 @@ class SharedIndex:
         """BM25 of every document for the query terms (bm25s's precomputed matrix)."""
         ids = [self.vocabulary[term] for term in terms if term in self.vocabulary]
         if not ids:
-            return np.zeros(self.size, dtype=np.float32)
+            return np.zeros(self.size)
         matrix = self.bm25.scores
         indptr, indices, data = matrix["indptr"], matrix["indices"], matrix["data"]
         # One bincount over the query's postings: bm25s's own np.add.at per term is several
@@ -109,7 +109,7 @@ class SharedIndex:
         parts = [(int(indptr[i]), int(indptr[i + 1])) for i in ids]
         docs = np.concatenate([indices[start:end] for start, end in parts])
         weights = np.concatenate([data[start:end] for start, end in parts])
-        return np.bincount(docs, weights=weights, minlength=self.size).astype(np.float32)
+        return np.bincount(docs, weights=weights, minlength=self.size)
 
     def claim_row(self, claim_id: int) -> int | None:
         row = int(np.searchsorted(self.claim_ids, claim_id))
@@ -426,6 +426,15 @@ def shared_index_load(path: Path) -> SharedIndex:
     for array in (bm25.scores["data"], bm25.scores["indices"], *arrays.values()):
         if len(array):
             np.asarray(array[:: max(1, 4096 // array.itemsize)]).sum()
+    # Plain arrays over the same mapped memory: numpy's memmap subclass costs a Python call
+    # per slice, and a match takes thousands.
+    bm25.scores = {
+        key: np.asarray(value) if isinstance(value, np.ndarray) else value
+        for key, value in bm25.scores.items()
+    }
+    arrays = {name: np.asarray(array) for name, array in arrays.items()}
+    if vectors is not None:
+        vectors = np.asarray(vectors)
     vocabulary = bm25.vocab_dict
     terms = [""] * len(vocabulary)
     for term, term_id in vocabulary.items():
