@@ -88,6 +88,7 @@ class SharedIndex:
     subject_ids: np.ndarray
     vectors: np.ndarray | None
     encoder_name: str
+    aliases_key: str = ""
 
     @property
     def size(self) -> int:
@@ -213,46 +214,89 @@ def _bm25_matrix(
     return matrix, idf.astype(np.float32)
 
 
+class _NotReusable(Exception):
+    """A row the previous build should hold is not in it: analyse everything again."""
+
+
+def _spread(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Every position of the slices [start, start + length), slice after slice."""
+    total = int(lengths.sum())
+    offsets = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=offsets[1:])
+    return np.repeat(starts - offsets, lengths) + np.arange(total)
+
+
 def shared_index_compute(
     *,
-    rows: list[tuple[int, int, int, str, str]],
+    rows: list[tuple[int, int, int, str, str | None]],
     aliases: SpeakerIndex,
     token: str,
     xmin: int,
     encoder=None,
+    previous: SharedIndex | None = None,
 ) -> SharedIndex:
-    """The index of these (claim id, kind, pk, language, text) rows, in memory."""
+    """The index of these (claim id, kind, pk, language, text) rows, in memory.
+
+    A row without its text (None) is a phrasing of a claim unchanged since `previous`: its
+    analysed terms and its claim's subjects are taken from there, not analysed again.
+    """
     languages: dict[str, int] = {}
     bases: dict[str, int] = {}
-    vocabulary: dict[str, int] = {}
+    # The previous build's term ids stay valid: its vocabulary is the start of this one.
+    vocabulary: dict[str, int] = dict(previous.vocabulary) if previous is not None else {}
     n = len(rows)
     claim_of = np.empty(n, dtype=np.int64)
     kind_of = np.empty(n, dtype=np.int8)
     pk_of = np.empty(n, dtype=np.int64)
     language_of = np.empty(n, dtype=np.int16)
     base_of = np.empty(n, dtype=np.int16)
-    lengths = np.empty(n, dtype=np.int64)
-    flat: list[int] = []
-    subjects: dict[int, set[int]] = {}
-    texts = [(text, language) for _, _, _, language, text in rows]
-    for i, ((claim_id, kind, pk, language, text), terms) in enumerate(
-        zip(rows, _tokenise(texts), strict=True)
-    ):
+    lengths = np.zeros(n, dtype=np.int64)
+    fresh = np.zeros(n, dtype=bool)
+    for i, (claim_id, kind, pk, language, text) in enumerate(rows):
         claim_of[i], kind_of[i], pk_of[i] = claim_id, kind, pk
         language_of[i] = languages.setdefault(language, len(languages))
         base_of[i] = bases.setdefault(language.split("-")[0], len(bases))
+        fresh[i] = text is not None
+    fresh_rows = np.flatnonzero(fresh)
+    kept_rows = np.flatnonzero(~fresh)
+    if len(kept_rows) and previous is None:
+        raise _NotReusable("rows without text and no previous build")
+    flat: list[int] = []
+    subjects: dict[int, set[int]] = {}
+    texts = [(rows[i][4], rows[i][3]) for i in fresh_rows]
+    setdefault = vocabulary.setdefault
+    for i, terms in zip(fresh_rows, _tokenise(texts), strict=True):
         lengths[i] = len(terms)
-        setdefault = vocabulary.setdefault
         flat.extend([setdefault(term, len(vocabulary)) for term in terms])
         if aliases:
-            found = aliases.find_all(_words(text))
+            found = aliases.find_all(_words(rows[i][4]))
             if found:
-                subjects.setdefault(claim_id, set()).update(found)
+                subjects.setdefault(int(claim_of[i]), set()).update(found)
     del texts
-    term_flat = np.asarray(flat, dtype=np.int32)
+    fresh_terms = np.asarray(flat, dtype=np.int32)
     del flat
+    if len(kept_rows):
+        previous_keys = previous.phrasing_pk * 2 + previous.phrasing_kind
+        sorter = np.argsort(previous_keys, kind="stable")
+        keys = pk_of[kept_rows] * 2 + kind_of[kept_rows]
+        at = np.minimum(np.searchsorted(previous_keys[sorter], keys), len(sorter) - 1)
+        found_at = sorter[at]
+        if len(sorter) == 0 or not np.array_equal(previous_keys[found_at], keys):
+            raise _NotReusable("a phrasing missing from the previous build")
+        kept_starts = previous.phrasing_terms[found_at]
+        lengths[kept_rows] = previous.phrasing_terms[found_at + 1] - kept_starts
+        for claim_id in np.unique(claim_of[kept_rows]):
+            found = previous.subjects(int(claim_id))
+            if found:
+                subjects.setdefault(int(claim_id), set()).update(found)
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
+    term_flat = np.empty(int(starts[-1]), dtype=np.int32)
+    term_flat[_spread(starts[fresh_rows], lengths[fresh_rows])] = fresh_terms
+    if len(kept_rows):
+        term_flat[_spread(starts[kept_rows], lengths[kept_rows])] = previous.term_ids[
+            _spread(kept_starts, lengths[kept_rows])
+        ]
     # Phrasings in claim order, a claim's own text first; a document per claim and language.
     order = np.lexsort((pk_of, kind_of, base_of, claim_of))
     lengths_sorted = lengths[order]
@@ -336,19 +380,45 @@ _ARRAYS = (
 )
 
 
-def snapshot_rows() -> tuple[str, int, list[tuple[int, int, int, str, str]]]:
+_CHANGED = (
+    "WITH changed AS (SELECT id FROM claims_claim WHERE matching_xid >= %(x)s "
+    "UNION SELECT claim_id FROM claims_claimvariant WHERE matching_xid >= %(x)s "
+    "UNION SELECT claim_id FROM claims_claimremoval WHERE xid >= %(x)s) "
+)
+
+
+def snapshot_rows(
+    since: int | None = None,
+) -> tuple[str, int, list[tuple[int, int, int, str, str | None]]]:
     """(token, xmin, rows) as of one snapshot; call inside a transaction.
 
     Everything a transaction with an id below xmin wrote is in the rows; anything from xmin on
-    may or may not be, so the delta takes it again (matching_index.DeltaIndex).
+    may or may not be, so the delta takes it again (matching_index.DeltaIndex). With `since`
+    (an earlier build's xmin), the text comes only with the rows of claims changed since then.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
         xmin = cursor.fetchone()[0]
         token = index_state()[0]
-        cursor.execute("SELECT id, 0, id, language, text FROM claims_claim")
+        if since is None:
+            cursor.execute("SELECT id, 0, id, language, text FROM claims_claim")
+            rows = cursor.fetchall()
+            cursor.execute("SELECT claim_id, 1, id, language, text FROM claims_claimvariant")
+            rows += cursor.fetchall()
+            return token, xmin, rows
+        cursor.execute(
+            _CHANGED + "SELECT c.id, 0, c.id, c.language, "
+            "CASE WHEN changed.id IS NULL THEN NULL ELSE c.text END "
+            "FROM claims_claim c LEFT JOIN changed ON changed.id = c.id",
+            {"x": since},
+        )
         rows = cursor.fetchall()
-        cursor.execute("SELECT claim_id, 1, id, language, text FROM claims_claimvariant")
+        cursor.execute(
+            _CHANGED + "SELECT v.claim_id, 1, v.id, v.language, "
+            "CASE WHEN changed.id IS NULL THEN NULL ELSE v.text END "
+            "FROM claims_claimvariant v LEFT JOIN changed ON changed.id = v.claim_id",
+            {"x": since},
+        )
         rows += cursor.fetchall()
     return token, xmin, rows
 
@@ -388,6 +458,7 @@ def shared_index_save(index: SharedIndex, root: Path) -> Path:
         "xmin": index.xmin,
         "languages": index.languages,
         "encoder": index.encoder_name,
+        "aliases": index.aliases_key,
         "built_at": time.time(),
         "host": socket.gethostname(),
     }
@@ -406,7 +477,7 @@ def shared_index_save(index: SharedIndex, root: Path) -> Path:
     return final
 
 
-def shared_index_load(path: Path) -> SharedIndex:
+def shared_index_load(path: Path, *, warm: bool = True) -> SharedIndex:
     """Map a saved build read-only, and read it through once so the first match is warm."""
     try:
         meta = json.loads((path / "meta.json").read_text())
@@ -424,7 +495,7 @@ def shared_index_load(path: Path) -> SharedIndex:
     # Page the mapped files in now (from the page cache, shared with the other workers), not
     # one fault at a time during the first matches.
     for array in (bm25.scores["data"], bm25.scores["indices"], *arrays.values()):
-        if len(array):
+        if warm and len(array):
             np.asarray(array[:: max(1, 4096 // array.itemsize)]).sum()
     # Plain arrays over the same mapped memory: numpy's memmap subclass costs a Python call
     # per slice, and a match takes thousands.
@@ -449,6 +520,7 @@ def shared_index_load(path: Path) -> SharedIndex:
         languages=meta["languages"],
         vectors=vectors,
         encoder_name=meta["encoder"],
+        aliases_key=meta.get("aliases", ""),
         **arrays,
     )
 
@@ -484,20 +556,41 @@ def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
     try:
         if connection.in_atomic_block:
             raise SharedIndexError("build the shared index outside a transaction")
+        previous = _previous(encoder)
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            token, xmin, rows = snapshot_rows()
-            aliases = SpeakerIndex(SpeakerAlias.objects.values_list("speaker_id", "name"))
+            alias_rows = sorted(SpeakerAlias.objects.values_list("speaker_id", "name"))
+            aliases_key = f"{zlib.crc32(json.dumps(alias_rows).encode()):08x}-{len(alias_rows)}"
+            if previous is not None and previous.aliases_key != aliases_key:
+                previous = None  # every claim's subjects must be found again
+            token, xmin, rows = snapshot_rows(previous.xmin if previous is not None else None)
+            aliases = SpeakerIndex(alias_rows)
         if not token:
             # No claim was ever written: the state row (and its token) does not exist yet.
             MatchingState.objects.get_or_create(
                 id=1, defaults={"token": uuid.uuid4(), "version": 1, "links_version": 1}
             )
             return shared_index_build(encoder=encoder, keep=keep)
-        index = shared_index_compute(
-            rows=rows, aliases=aliases, token=token, xmin=xmin, encoder=encoder
-        )
+        try:
+            index = shared_index_compute(
+                rows=rows,
+                aliases=aliases,
+                token=token,
+                xmin=xmin,
+                encoder=encoder,
+                previous=previous,
+            )
+        except _NotReusable as exc:
+            logger.warning("claim index: analysing every claim again (%s)", exc)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                token, xmin, rows = snapshot_rows()
+            index = shared_index_compute(
+                rows=rows, aliases=aliases, token=token, xmin=xmin, encoder=encoder
+            )
+        index.aliases_key = aliases_key
         claims = len(index.claim_ids)
         del rows
         root = index_root(token)
@@ -512,6 +605,20 @@ def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
         "claim index %s built: %d claims in %.1f s", path, claims, time.perf_counter() - started
     )
     return BuildResult(path, claims, index.size, time.perf_counter() - started)
+
+
+def _previous(encoder) -> SharedIndex | None:
+    """The build `current` points at, whose analysis the next build reuses for unchanged
+    claims (not with an encoder: its vectors are per document, computed again)."""
+    token = index_state()[0]
+    path = current_path(token) if token else None
+    if path is None or encoder is not None:
+        return None
+    try:
+        return shared_index_load(path, warm=False)
+    except SharedIndexError as exc:
+        logger.warning("%s", exc)
+        return None
 
 
 def _prune(root: Path, *, keep: int) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from measurement.index_benchmark import index_benchmark_run, index_worker
+from measurement.rescan_benchmark import rescan_benchmark_run
 from measurement.web_benchmark import benchmark_run
 
 WEB_PARTS = {"search", "admin", "export"}
@@ -52,3 +53,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 out=out,
             )
+        if "rescan" in parts:
+            if options["claims_file"] is None:
+                raise CommandError("--only rescan needs --claims-file (a generate_claims TSV)")
+            rescan_benchmark_run(claims_file=options["claims_file"], seed=options["seed"], out=out)

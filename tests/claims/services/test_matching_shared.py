@@ -25,7 +25,9 @@ from claims.services.matching_shared import (
     index_state,
     shared_index_build,
     shared_index_compute,
+    shared_index_load,
     shared_index_refresh,
+    snapshot_rows,
 )
 from claims.services.matching_terms import BM25_B, BM25_K1
 from claims.services.speakers import SpeakerIndex
@@ -250,3 +252,35 @@ def test_a_refresh_builds_only_when_there_is_no_build_or_enough_changed(
     assert shared_index_refresh().skipped == "up to date"
     ClaimFactory(text=REPORT)
     assert shared_index_refresh().path is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_that_reuses_the_last_analysis_equals_one_from_scratch(index_dir, caplog) -> None:
+    ferry = ClaimFactory(text=FERRY)
+    tram = ClaimFactory(text="Tram fares double next month")
+    kept = ClaimVariant.objects.create(claim=tram, text="Tram tickets will cost twice as much")
+    gone = ClaimVariant.objects.create(claim=ferry, text="The ferry comes back")
+    shared_index_build()
+    ClaimFactory(text=BRIDGE)
+    gone.delete()
+    tram.text = "Tram and bus fares double next month"
+    tram.save()
+
+    reused = shared_index_build()
+    built = shared_index_load(reused.path)
+    from_scratch = shared_index_compute(
+        rows=snapshot_rows()[2], aliases=SpeakerIndex([]), token="t", xmin=0
+    )
+
+    assert built.doc_claims.tolist() == from_scratch.doc_claims.tolist()
+    for claim in Claim.objects.all():
+        assert [
+            (k, pk, {built.terms[i] for i in ids}) for k, pk, _, ids in built.phrasings(claim.pk)
+        ] == [
+            (k, pk, {from_scratch.terms[i] for i in ids})
+            for k, pk, _, ids in from_scratch.phrasings(claim.pk)
+        ]
+    for query in (["tram", "fare"], ["ferri", "back"], ["bridg"]):
+        np.testing.assert_allclose(built.scores(query), from_scratch.scores(query), rtol=1e-5)
+    assert kept.pk in {pk for _, pk, _, _ in built.phrasings(tram.pk)}
+    assert "analysing every claim again" not in caplog.text
