@@ -216,43 +216,36 @@ class MatchIndex:
         """A term's IDF; one no claim uses (only a confirmed statement) weighs the most."""
         return self.main.weight(term)
 
-    def _phrasings(
-        self, claim_id: int, terms: set[str]
-    ) -> list[tuple[Phrasing | None, float, float]]:
-        """(phrasing, total weight, weight shared with `terms`) of each phrasing of a claim."""
-        found: list[tuple[Phrasing | None, float, float]] = []
+    def coverage(self, claim_id: int, terms: set[str]) -> tuple[float, Phrasing]:
+        """How much of the claim's best-covered phrasing the terms hold, weighted by rarity."""
+        best: tuple[float, Phrasing | tuple] | None = None
         weight = self.weight
+        own: list[Phrasing] = []
         if claim_id in self.delta.changed:
             own = self.delta.phrasings.get(claim_id, [])
         else:
-            own = []
-            query = np.array(
-                [self.main.vocabulary[t] for t in terms if t in self.main.vocabulary],
-                dtype=np.int32,
-            )
+            vocabulary = self.main.vocabulary
+            query = np.array([vocabulary[t] for t in terms if t in vocabulary], dtype=np.int32)
             for kind, pk, language, ids in self.main.phrasings(claim_id):
                 unique = np.unique(ids)
                 total = float(self.main.idf[unique].sum())
                 shared = float(self.main.idf[unique[np.isin(unique, query)]].sum())
-                phrasing = Phrasing(
-                    kind, pk, language, frozenset(self.main.terms[i] for i in unique)
-                )
-                found.append((phrasing, total, shared))
+                value = shared / total if total else 0.0
+                if best is None or value > best[0]:
+                    # The phrasing's words are looked up only for the one that wins.
+                    best = (value, (kind, pk, language, unique))
         for phrasing in own + self.links.phrasings.get(claim_id, []):
             total = sum(weight(term) for term in phrasing.terms)
             shared = sum(weight(term) for term in phrasing.terms & terms)
-            found.append((phrasing, total, shared))
-        return found
-
-    def coverage(self, claim_id: int, terms: set[str]) -> tuple[float, Phrasing]:
-        """How much of the claim's best-covered phrasing the terms hold, weighted by rarity."""
-        best: tuple[float, Phrasing] | None = None
-        for phrasing, total, shared in self._phrasings(claim_id, terms):
             value = shared / total if total else 0.0
             if best is None or value > best[0]:
                 best = (value, phrasing)
         assert best is not None, f"claim {claim_id} has no phrasing in the index"
-        return best
+        value, found = best
+        if isinstance(found, tuple):
+            kind, pk, language, unique = found
+            found = Phrasing(kind, pk, language, frozenset(self.main.terms[i] for i in unique))
+        return value, found
 
     def rank(
         self, terms: Sequence[str], vector: np.ndarray | None = None

@@ -29,7 +29,7 @@ from sources.text import tokenise
 # Claims searched together by one task.
 RESCAN_BATCH = 200
 # Candidate statements per claim, best full-text rank first.
-CANDIDATES = 200
+CANDIDATES = 100
 # The claim's rarest words that select candidates (a claim with fewer uses all of them).
 QUERY_WORDS = 8
 # The tsquery literals are cast, never parsed (as sources/search.py builds them).
