@@ -119,14 +119,14 @@ def _query_words(index: MatchIndex, claim_id: int, texts: list[tuple[str, str]])
     return sorted(weighted, key=lambda w: (-weighted[w], w))[:QUERY_WORDS]
 
 
-def _candidates(words: list[str], since: datetime) -> list[tuple[int, str, str]]:
+def _candidates(words: list[str], since: datetime) -> list[tuple[int, str, str, int]]:
     lexemes = [lexeme for lexeme in map(_lexeme, words) if lexeme]
     if not lexemes:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT id, text, language FROM {Statement._meta.db_table}
+            SELECT id, text, language, speaker_id FROM {Statement._meta.db_table}
             WHERE created_at >= %(since)s AND search_document @@ %(query)s::tsquery
             ORDER BY ts_rank(search_document, %(query)s::tsquery) DESC, id
             LIMIT %(limit)s
@@ -139,8 +139,12 @@ def _candidates(words: list[str], since: datetime) -> list[tuple[int, str, str]]
 def _recent_statements_search(claim_ids: list[int]) -> list[Suggestion]:
     index = match_index()
     since = timezone.now() - timedelta(days=settings.MATCH_RECENT_DAYS)
-    # Below this coverage no entity evidence lifts a pair to the suggestion threshold.
-    least = (settings.MATCH_SUGGEST_THRESHOLD - ENTITY_WEIGHT) / (1 - ENTITY_WEIGHT)
+    # Below this coverage not even full entity evidence lifts a pair to the threshold; below
+    # the second, nothing does for a claim that names no one and whose speaker is new to it.
+    # (Scores are rounded to 4 decimals: the margin keeps a pair that rounds up.)
+    threshold = settings.MATCH_SUGGEST_THRESHOLD - 1e-4
+    least = (threshold - ENTITY_WEIGHT) / (1 - ENTITY_WEIGHT)
+    least_without_entities = threshold / (1 - ENTITY_WEIGHT)
     texts: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for pk, text, language in Claim.objects.filter(pk__in=claim_ids).values_list(
         "pk", "text", "language"
@@ -155,9 +159,11 @@ def _recent_statements_search(claim_ids: list[int]) -> list[Suggestion]:
         if not texts.get(claim_id):
             continue  # deleted since it was taken
         words = _query_words(index, claim_id, texts.get(claim_id, []))
-        for statement_id, text, language in _candidates(words, since):
+        named = bool(index.subjects_of(claim_id))
+        for statement_id, text, language, speaker_id in _candidates(words, since):
+            entity = named or claim_id in index.speaker_claims.get(speaker_id, ())
             coverage, _ = index.coverage(claim_id, set(_terms(text, language)))
-            if coverage >= least:
+            if coverage >= (least if entity else least_without_entities):
                 wanted[statement_id].add(claim_id)
     suggestions = []
     for statement in Statement.objects.filter(pk__in=list(wanted)).select_related("article"):
