@@ -303,6 +303,19 @@ class ClaimAdmin(LimitedSearch, ClaimLinkInlineSaving, BidiAdminMixin, SimpleHis
     readonly_fields = ["created_at", "updated_at", "weekly_chart", "timeline"]
     fieldsets = [
         (None, {"fields": ["text", "language", "gloss_en", "status", "topics"]}),
+        (
+            "Verdict (published as ClaimReview)",
+            {
+                "fields": [
+                    "verdict",
+                    "verdict_rating",
+                    "review_url",
+                    "review_date",
+                    "reviewer",
+                    "reviewer_url",
+                ]
+            },
+        ),
         ("History at a glance", {"fields": ["weekly_chart", "timeline"]}),
         (
             "Record",

@@ -236,6 +236,10 @@ class Topic(models.Model):
         return self.name
 
 
+# The numeric scale of verdicts (ClaimReview worstRating / bestRating).
+VERDICT_WORST, VERDICT_BEST = 1, 5
+
+
 class Claim(models.Model):
     class Status(models.TextChoices):
         UNVERIFIED = "unverified", "Unverified"
@@ -262,6 +266,34 @@ class Claim(models.Model):
         "Whether recent statements have been searched for it since its last new phrasing"
     )
     matching_status_changed_at = matching_status_changed_at_field()
+    # The verdict of a fact-check, published as schema.org ClaimReview (claims/services/
+    # claimreview.py) or imported from one; a claim has a verdict when `verdict` is set.
+    verdict = models.CharField(
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text="The rating as published (ClaimReview alternateName): False, Misleading…",
+    )
+    verdict_rating = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=f"The verdict on a scale of {VERDICT_WORST} (false) to {VERDICT_BEST} (true)",
+    )
+    reviewer = models.CharField(
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text="Who reviewed it (empty: this desk, CLAIMLEDGER_DESK_NAME)",
+    )
+    reviewer_url = models.URLField(max_length=2000, blank=True, db_default="")
+    review_url = models.URLField(
+        max_length=2000,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The page that publishes the review; one claim per review",
+    )
+    review_date = models.DateField(null=True, blank=True)
 
     # Who changed what and when, shown under History in the admin.
     history = HistoricalRecords()
@@ -278,10 +310,23 @@ class Claim(models.Model):
                 condition=Q(matching_status="pending"),
                 name="claim_matching_pending_idx",
             ),
+            # The ClaimReview feed: the reviewed claims, paged by id.
+            models.Index(fields=["id"], condition=~Q(verdict=""), name="claim_reviewed_idx"),
         ]
         constraints = [
             language_constraint("claim"),
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
+            # ClaimReview requires the review's URL: a verdict is published somewhere.
+            models.CheckConstraint(
+                condition=Q(verdict="") | Q(review_url__isnull=False),
+                name="claim_verdict_has_review_url",
+                violation_error_message="A claim with a verdict needs the review's URL.",
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict_rating__isnull=True)
+                | Q(verdict_rating__gte=VERDICT_WORST, verdict_rating__lte=VERDICT_BEST),
+                name="claim_verdict_rating_in_scale",
+            ),
         ]
 
     def __str__(self) -> str:

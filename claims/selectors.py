@@ -376,3 +376,13 @@ def topics_with_claim_counts(*, topics: QuerySet[Topic]) -> QuerySet[Topic]:
     return topics.annotate(
         claim_count=count_of(Claim.topics.through.objects.all(), pointing_at="topic")
     )
+
+
+def reviewed_claims() -> QuerySet[Claim]:
+    """Claims with a verdict, for the ClaimReview feed (claim_reviewed_idx)."""
+    return Claim.objects.exclude(verdict="")
+
+
+def claim_appearances(*, claim: Claim, limit: int) -> QuerySet[ClaimLink]:
+    """The claim's first `limit` links in time order, with their articles and speakers."""
+    return claim_links_in_time_order(claim=claim)[:limit]

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import json_script
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from claims import visibility
@@ -26,7 +28,8 @@ from claims.selectors import (
     speaker_history,
     statement_list,
 )
-from claims.services import export
+from claims.services import claimreview, export
+from claims.services.claimreview import claim_review
 from sources.search import TRUNCATED_NOTICE, search_query
 
 PAGE_SIZE = 25
@@ -176,6 +179,19 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
     except Claim.DoesNotExist:
         return render(request, "claims/not_found.html", {"what": f"claim {pk}"}, status=404)
     timeline = list(claim_timeline(claim=claim))
+    review = None
+    if claim.verdict:
+        # JSON-LD for search engines: escaped as json_script escapes (no `</script>` inside);
+        # a data block, never run, with the nonce so that no policy checker flags it.
+        review = mark_safe(
+            json_script(
+                claim_review(claim=claim, links=timeline[: claimreview.APPEARANCES_MAX])
+            ).replace(
+                'type="application/json"',
+                f'type="application/ld+json" nonce="{request.csp_nonce}"',
+                1,
+            )
+        )
     return render(
         request,
         "claims/claim.html",
@@ -190,6 +206,7 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
                 (Stance.MENTIONS.label, claim.mentions_count),
             ],
             "export_query": f"claim={claim.pk}",
+            "claim_review": review,
         },
     )
 

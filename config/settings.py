@@ -75,8 +75,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "sources",
     "claims",
+    "api",
     # Benchmarks, evaluations and data generators: management commands only.
     "measurement",
 ]
@@ -253,6 +257,57 @@ MATCH_DELTA_MAX = env_int("CLAIMLEDGER_MATCH_DELTA_MAX", 5_000)
 MATCH_REBUILD_SECONDS = env_int("CLAIMLEDGER_MATCH_REBUILD_SECONDS", 3_600)
 # Optional dense encoder (requirements-ml.txt): a model package name or a local folder.
 MATCH_ENCODER = os.environ.get("CLAIMLEDGER_ENCODER", "")
+
+# The REST API (api/, under /api/v1/): per-user tokens or the admin session, the roles'
+# model permissions, pages by cursor, requests per token and minute counted in Redis.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.ModelPermissions",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    # JSON only: DRF's own browsable pages need inline styles the CSP forbids; Swagger UI at
+    # /api/v1/docs/ is the browsable page (signed in through the admin, it tries requests).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "PAGE_SIZE": 25,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Claimledger API",
+    "DESCRIPTION": "Statements, claims, speakers, sources, the review queue and article "
+    "ingestion; ClaimReview (schema.org) for reviewed claims.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a `status` or a `kind`: each its own enum, named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "SuggestionStatusEnum": "claims.models.Suggestion.Status",
+        "IngestionRunStatusEnum": "sources.models.IngestionRun.Status",
+        "StatementKindEnum": "claims.models.Statement.Kind",
+        "SpeakerKindEnum": "claims.models.Speaker.Kind",
+        "SourceKindEnum": "sources.models.Source.Kind",
+        "IngestionRunKindEnum": "sources.models.IngestionRun.Kind",
+    },
+}
+# The desk that publishes Claimledger's verdicts: the author of its ClaimReview markup.
+DESK_NAME = os.environ.get("CLAIMLEDGER_DESK_NAME", "Claimledger")
+DESK_URL = os.environ.get("CLAIMLEDGER_DESK_URL", "")
+# Webhooks: each POST waits this long for an answer; a delivery is tried this many times.
+WEBHOOK_TIMEOUT_SECONDS = env_int("CLAIMLEDGER_WEBHOOK_TIMEOUT", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("CLAIMLEDGER_WEBHOOK_ATTEMPTS", 8)
+API_REQUESTS_PER_MINUTE = env_int("CLAIMLEDGER_API_REQUESTS_PER_MINUTE", 600)
+# Articles per POST to /api/v1/articles/ (the request body is also capped by Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).
+API_MAX_BATCH = env_int("CLAIMLEDGER_API_MAX_BATCH", 500)
 
 # Production hardening: on whenever DEBUG is off, each switch overridable for odd proxies.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

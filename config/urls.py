@@ -11,5 +11,6 @@ admin.site.index_title = "Claims, statements and sources"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("", include("claims.urls")),
 ]

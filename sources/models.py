@@ -171,6 +171,7 @@ class IngestionRun(models.Model):
         FOLDER = "folder", "Folder of HTML pages"
         PAGE = "page", "Web page"
         FEED = "feed", "RSS/Atom feed"
+        API = "api", "API request"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"

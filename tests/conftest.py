@@ -61,3 +61,32 @@ def celery_worker(transactional_db):
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The role groups, made again if an earlier transactional test flushed them away.
+
+    Transactional tests end by flushing the database, roles included: a transactional test
+    that needs a role asks for this fixture rather than relying on running first."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    # A flush recreates content types under new ids: a cached one would point at nothing.
+    ContentType.objects.clear_cache()
+    roles = import_module("claims.migrations.0004_roles").ROLES
+    api = import_module("api.migrations.0002_role_permissions")
+    for name, grants in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        codenames = [
+            (app, f"{action}_{model}") for app, model, actions in grants for action in actions
+        ]
+        codenames += api.EVERY_ROLE + api.GRANTS[name]
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in codenames
+            ]
+        )

@@ -1,4 +1,5 @@
-"""A local HTTP server for fetching tests: pages, feeds, slow answers, redirect loops."""
+"""A local HTTP server for fetching tests: pages, feeds, slow answers, redirect loops; and a
+webhook subscriber that records every POST."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class Site:
         self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.failures: dict[str, int] = {}  # path -> answers of 503 before the real one
+        self.posts: list[tuple[str, dict[str, str], bytes]] = []  # path, headers, body
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -53,6 +55,20 @@ class Site:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if site.failures.get(self.path, 0) > 0:
+                    site.failures[self.path] -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                site.posts.append((self.path, dict(self.headers), body))
+                status, _, answer = site.routes.get(self.path, (204, {}, b""))
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
 
             def log_message(self, *args) -> None:
                 pass

@@ -102,7 +102,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0011_matching_sweeper_schedules"),
+        ("claims", "0012_claim_verdict_and_review"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

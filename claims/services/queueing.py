@@ -38,6 +38,8 @@ SEARCH_FOR_CLAIM = "claims.tasks.claim_link_recent_task"
 SWEEP_UNMATCHED_STATEMENTS = "claims.tasks.sweep_unmatched_statements"
 SWEEP_UNSEARCHED_CLAIMS = "claims.tasks.sweep_unsearched_claims"
 REFRESH_MATCHING_INDEX = "claims.tasks.refresh_matching_index"
+DELIVER_WEBHOOK = "api.tasks.deliver_webhook"
+SWEEP_PENDING_WEBHOOKS = "api.tasks.sweep_pending_webhooks"
 
 
 @dataclass
@@ -116,3 +118,8 @@ def claims_search_owed(claim_ids: Iterable[int]) -> int:
 def claims_search_queue(claim_ids: Iterable[int]) -> int:
     """Queue the search for claims already marked pending (the sweeper's re-queue)."""
     return _queue_after_commit(SEARCH_FOR_CLAIM, claim_ids)
+
+
+def webhook_deliveries_queue(delivery_ids: Iterable[int]) -> int:
+    """Queue the POST of each webhook delivery (api/services/webhooks.py)."""
+    return _queue_after_commit(DELIVER_WEBHOOK, delivery_ids)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import ClaimLink, Stance, Suggestion
+from claims.signals import suggestion_accepted
 
 # The change reason on a decision's history rows: one suggestion at a time, or a bulk action.
 REVIEW = "review"
@@ -97,7 +98,9 @@ def suggestion_accept(
         raise ReviewError(f"unknown stance {stance!r}; use one of {', '.join(Stance.values)}")
     with transaction.atomic():
         suggestion = _take(suggestion_id, Suggestion.Status.ACCEPTED, user, change_reason=REVIEW)
-        return _link(suggestion, stance or suggestion.suggested_stance, user, change_reason=REVIEW)
+        link = _link(suggestion, stance or suggestion.suggested_stance, user, change_reason=REVIEW)
+        suggestion_accepted.send(sender=Suggestion, suggestion=suggestion, link=link, user=user)
+        return link
 
 
 def suggestion_reject(
@@ -126,7 +129,8 @@ def suggestions_accept(*, suggestion_ids: Iterable[int], user: AbstractBaseUser)
             except ReviewError:
                 skipped += 1
                 continue
-            _link(suggestion, suggestion.suggested_stance, user, change_reason=BULK_REVIEW)
+            link = _link(suggestion, suggestion.suggested_stance, user, change_reason=BULK_REVIEW)
+            suggestion_accepted.send(sender=Suggestion, suggestion=suggestion, link=link, user=user)
             decided += 1
     return BulkResult(decided, skipped)
 

@@ -10,20 +10,28 @@ the run before it is raised again.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import DatabaseError, DataError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from sources.models import Article, IngestionRun, Source
-from sources.services.articles import ArticleError, ArticleResult, article_create
+from sources.services.articles import (
+    ArticleError,
+    ArticleResult,
+    NewArticle,
+    article_create,
+    articles_create_bulk,
+)
 from sources.services.readers import (
     ArticleRecord,
     IngestionError,
     KnownArticle,
     Record,
     RecordError,
+    record_from_fields,
     record_problems,
     records_for,
 )
@@ -100,6 +108,98 @@ def ingestion_run_execute(
     return ingestion_run_finish(run=run)
 
 
+def ingest_records(
+    *, records: Sequence[Any], target: str, on_stored: OnStored | None = None
+) -> tuple[IngestionRun, list[int | None]]:
+    """Ingest JSON objects sent in one request (the API): each is read and checked as a line
+    of a JSON Lines file is, and named `records[i]` in any error. Returns the run and, per
+    record, its article's id (None for a record that failed).
+
+    The good records are stored together (articles_create_bulk) in one transaction, and
+    `on_stored` gets the new articles once: a commit and a round of queries per record
+    cost most of a batch's time. Should a concurrent writer take one of the URLs
+    meanwhile, the batch is stored record by record as a file's run stores it.
+    """
+    run = IngestionRun.objects.create(kind=IngestionRun.Kind.API, target=target)
+    ids: list[int | None] = [None] * len(records)
+    sources: dict[tuple[str, str], Source] = {}
+    good: list[tuple[int, ArticleRecord]] = []
+    try:
+        for index, fields in enumerate(records):
+            where = f"records[{index}]"
+            run.total += 1
+            record = (
+                record_from_fields(fields, where)
+                if isinstance(fields, dict)
+                else RecordError(where, f"{where}: expected a JSON object")
+            )
+            if isinstance(record, RecordError):
+                _fail(run, record.where, record.error)
+            elif problems := record_problems(record):
+                _fail(run, record.where, f"{record.where}: {'; '.join(problems)}")
+            else:
+                good.append((index, record))
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    _store_batch(run, good, ids, sources, on_stored)
+            except (IntegrityError, DataError):
+                # Nothing of the batch was stored or counted: the INSERT is what failed.
+                for index, record in good:
+                    article = _store_one(run, record, None, on_stored)
+                    ids[index] = article.pk if article is not None else None
+    except BaseException as exc:
+        _stopped(run, exc)
+        raise
+    return ingestion_run_finish(run=run), ids
+
+
+def _store_batch(
+    run: IngestionRun,
+    good: list[tuple[int, ArticleRecord]],
+    ids: list[int | None],
+    sources: dict[tuple[str, str], Source],
+    on_stored: OnStored | None,
+) -> None:
+    items = []
+    for _, record in good:
+        key = (record.source_name, (urlsplit(record.url).hostname or "").lower())
+        if key not in sources:
+            sources[key] = _source_for(record, None)
+        source = sources[key]
+        language = record.language or detect_language(record.body) or source.default_language
+        items.append(
+            NewArticle(
+                source=source,
+                url=record.url,
+                body=record.body,
+                title=record.title,
+                language=language,
+                author=record.author,
+                published_at=record.published_at,
+            )
+        )
+    new: list[int] = []
+    results = articles_create_bulk(items=items, ingestion_run=run)
+    for (index, record), result in zip(good, results, strict=True):
+        if isinstance(result, ArticleError):
+            message = str(result)
+            _fail(
+                run,
+                record.where,
+                message if record.where in message else f"{record.where}: {message}",
+            )
+            continue
+        ids[index] = result.article.pk
+        if result.created and result.duplicate_of is None:
+            run.new += 1
+            new.append(result.article.pk)
+        else:
+            run.duplicates += 1
+    if new and on_stored is not None:
+        on_stored(new)
+
+
 def ingestion_run_finish(*, run: IngestionRun) -> IngestionRun:
     """Set the run's status from its counts and error, and its end time."""
     if run.error or (run.failed and not (run.new or run.duplicates)):
@@ -126,11 +226,12 @@ def _store_one(
     record: ArticleRecord,
     default_source: Source | None,
     on_stored: OnStored | None,
-) -> None:
+) -> Article | None:
+    """Store one record; return its article (new or known), None when it failed."""
     problems = record_problems(record)
     if problems:
         _fail(run, record.where, f"{record.where}: {'; '.join(problems)}")
-        return
+        return None
     try:
         with transaction.atomic():
             result = _store(record, run, default_source)
@@ -140,17 +241,18 @@ def _store_one(
         # Every field is checked above; this names anything that still slips through.
         reason = str(exc).splitlines()[0]
         _fail(run, record.where, f"{record.where}: the database refused a value ({reason})")
-        return
+        return None
     except ArticleError as exc:
         message = str(exc)
         _fail(
             run, record.where, message if record.where in message else f"{record.where}: {message}"
         )
-        return
+        return None
     if result.created and result.duplicate_of is None:
         run.new += 1
     else:
         run.duplicates += 1
+    return result.article
 
 
 def _fail(run: IngestionRun, where: str, error: str) -> None:

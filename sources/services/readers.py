@@ -137,7 +137,8 @@ def _parse_datetime(value: str, where: str) -> datetime | None:
     return parsed
 
 
-def _record_from_fields(fields: dict, where: str) -> Record:
+def record_from_fields(fields: dict, where: str) -> Record:
+    """One article record from a JSON object or CSV row; `where` names it in any error."""
     # Other fields are ignored whatever they hold, as every JSON Lines consumer does.
     for key in FILE_COLUMNS_REQUIRED + FILE_COLUMNS_OPTIONAL:
         value = fields.get(key)
@@ -184,7 +185,7 @@ def read_jsonl(path: Path) -> Iterator[Record]:
             if not isinstance(fields, dict):
                 yield RecordError(where, f"{where}: expected a JSON object")
                 continue
-            yield _record_from_fields(fields, where)
+            yield record_from_fields(fields, where)
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -225,7 +226,7 @@ def read_csv(path: Path, *, source_given: bool) -> Iterator[Record]:
         if any(value and _has_surrogates(value) for value in row.values()):
             yield RecordError(where, f"{where}: invalid UTF-8")
             continue
-        yield _record_from_fields(row, where)
+        yield record_from_fields(row, where)
 
 
 def record_problems(record: ArticleRecord) -> list[str]:

@@ -18,7 +18,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
 def test_an_analyst_accepts_a_suggestion_and_finds_it_on_the_claims_timeline(
-    browser_page, live_server, seeded
+    browser_page, live_server, seeded, roles
 ) -> None:
     statement = Statement.objects.get(text__contains="بالکل جھوٹ")
     claim = Claim.objects.get(external_id="seed-azerbaijan-territory-attack-iran")

@@ -49,3 +49,12 @@ def test_the_pages_and_the_admin_run_their_scripts_and_styles_under_the_policy(
     page.goto(f"{live_server.url}/admin/claims/suggestion/")
     page.goto(f"{live_server.url}/admin/")
     assert page.eval_on_selector("body", "e => getComputedStyle(e).fontFamily").find("Naskh") > 0
+
+
+def test_the_api_docs_page_draws_swagger_ui_under_the_policy(
+    signed_in_page, live_server, seeded
+) -> None:
+    page = signed_in_page
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    # Swagger UI ran (its script from this site) and drew the operations from the schema.
+    page.wait_for_selector("text=/api/v1/statements/", timeout=30_000)

@@ -18,6 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def site_pages() -> list[str]:
     claim = Claim.objects.get(external_id="seed-azerbaijan-territory-attack-iran")
+    # With a verdict: the page embeds its ClaimReview JSON-LD (a data block, not a script).
+    claim.verdict, claim.review_url = "False", "https://desk.example/checks/1"
+    claim.save()
     speaker_id = Statement.objects.first().speaker_id
     return [
         reverse("claims:search"),
@@ -27,6 +30,9 @@ def site_pages() -> list[str]:
         reverse("claims:claim", args=[claim.pk]),
         reverse("claims:speaker", args=[speaker_id]),
         f"{reverse('claims:search')}?page=99",
+        reverse("api:docs"),
+        f"{reverse('api:docs')}?script=",
+        reverse("api:statement-list"),
     ]
 
 
@@ -38,7 +44,7 @@ def admin_pages() -> list[str]:
     ]
     for model in admin.site._registry:
         meta = model._meta
-        if meta.app_label not in {"sources", "claims"}:
+        if meta.app_label not in {"sources", "claims", "api"}:
             continue
         pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
         obj = model.objects.first()

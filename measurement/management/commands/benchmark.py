@@ -1,4 +1,4 @@
-"""python manage.py benchmark [--runs 20] [--only search,admin,export,index,rescan]
+"""python manage.py benchmark [--runs 20] [--only search,admin,export,api,index,rescan]
 [--claims N --claims-file BIG.tsv]"""
 
 from __future__ import annotations
@@ -7,24 +7,27 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from measurement.api_benchmark import api_benchmark_run
 from measurement.index_benchmark import index_benchmark_run, index_worker
 from measurement.rescan_benchmark import rescan_benchmark_run
 from measurement.web_benchmark import benchmark_run
 
 WEB_PARTS = {"search", "admin", "export"}
-PARTS = WEB_PARTS | {"index", "rescan"}
+DEFAULT_PARTS = WEB_PARTS | {"api"}
+PARTS = DEFAULT_PARTS | {"index", "rescan"}
 
 
 class Command(BaseCommand):
     help = (
-        "Time search, the admin statement list and the CSV export on the current data; "
-        "with --only index or rescan, the matcher's shared index and claim rescans."
+        "Time search, the admin statement list, the CSV export and the REST API on the "
+        "current data; with --only index or rescan, the matcher's shared index and claim "
+        "rescans."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--runs", type=int, default=20, help="timed runs per case")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--only", default=",".join(sorted(WEB_PARTS)))
+        parser.add_argument("--only", default=",".join(sorted(DEFAULT_PARTS)))
         parser.add_argument(
             "--claims", type=int, default=100_000, help="index: claims to measure at"
         )
@@ -46,6 +49,8 @@ class Command(BaseCommand):
             benchmark_run(
                 runs=options["runs"], seed=options["seed"], parts=parts & WEB_PARTS, out=out
             )
+        if "api" in parts:
+            api_benchmark_run(runs=options["runs"], seed=options["seed"], out=out)
         if "index" in parts:
             index_benchmark_run(
                 claims=options["claims"],
