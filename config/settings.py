@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "sources",
     "claims",
     "api",
+    # Watches, events, notifications and alert e-mails; listens to claims' signals.
+    "alerts",
     # Benchmarks, evaluations and data generators: management commands only.
     "measurement",
 ]
@@ -115,6 +117,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # {{ CSP_NONCE }} for an inline <script> or <style>; none uses it today.
                 "csp.context_processors.nonce",
+                # The unread-alerts badge in the site's and the admin's header.
+                "alerts.context_processors.unread_alerts",
             ],
         },
     },
@@ -193,6 +197,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# The languages a user may choose for alert e-mails (their preference, on their alerts page).
+LANGUAGES = [
+    ("en", "English"),
+    ("ur", "اردو"),
+    ("fa", "فارسی"),
+    ("ar", "العربية"),
+    ("az", "Azərbaycanca"),
+    ("ru", "Русский"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -308,6 +322,29 @@ API_REQUESTS_PER_MINUTE = env_int("CLAIMLEDGER_API_REQUESTS_PER_MINUTE", 600)
 # Articles per POST to /api/v1/articles/ (the request body is also capped by Django's
 # DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).
 API_MAX_BATCH = env_int("CLAIMLEDGER_API_MAX_BATCH", 500)
+# E-mail (alerts). With EMAIL_HOST set, SMTP with these settings; without it, and under DEBUG
+# (`make run`), each e-mail is written as a file under var/mail/ so no mail server is needed.
+# EMAIL_BACKEND overrides both (e.g. django.core.mail.backends.console.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Claimledger <alerts@localhost>")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST or not DEBUG
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+if not EMAIL_HOST:
+    EMAIL_HOST = "localhost"
+# Links in e-mails (unsubscribe, the notification): the site's address as users reach it.
+SITE_URL = os.environ.get("CLAIMLEDGER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A digest e-mail lists at most this many events; more go out as several numbered e-mails.
+ALERT_DIGEST_PAGE = env_int("CLAIMLEDGER_ALERT_DIGEST_PAGE", 200)
 
 # Production hardening: on whenever DEBUG is off, each switch overridable for odd proxies.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

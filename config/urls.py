@@ -12,5 +12,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("alerts/", include("alerts.urls")),
     path("", include("claims.urls")),
 ]

@@ -35,6 +35,7 @@ from claims import views
 from claims.models import ClaimLink, Statement
 from claims.selectors import statement_list
 from claims.services import export
+from measurement.alerts_benchmark import alerts_benchmark, describe
 from measurement.dataset_words import PLACES, WORDS
 from measurement.stats import percentile
 
@@ -343,3 +344,16 @@ def benchmark_run(
     if "export" in parts:
         out("CSV export of all statements:")
         bench_export(out)
+    if "alerts" in parts:
+        shapes = {
+            False: "specific searches: rare words",
+            True: "broad searches: any word",
+            None: "searches whose words match nothing: checking alone",
+        }
+        for broad, shape in shapes.items():
+            out(
+                "alerts added to ingestion (1,000 saved searches, 10,000 watches, batches of 5; "
+                f"{shape}):"
+            )
+            timings = alerts_benchmark(runs=max(runs, 20), rng=rng, out=out, broad=broad)
+            out(f"  => {describe(timings)}")

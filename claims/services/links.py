@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from claims.models import ClaimLink
+from claims.signals import links_confirmed
 
 
 @transaction.atomic
@@ -20,4 +21,5 @@ def claim_link_save(*, link: ClaimLink, user: AbstractBaseUser) -> ClaimLink:
         link.origin = ClaimLink.Origin.MANUAL
     link._history_user = user  # outside a request too (shell, tests), history knows who
     link.save()
+    links_confirmed.send(sender=ClaimLink, links=[link])
     return link

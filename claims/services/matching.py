@@ -26,6 +26,7 @@ from claims.models import ClaimLink, MatchingStatus, Statement, Suggestion
 from claims.services.encoder import encoder_get
 from claims.services.matching_index import MatchIndex, Phrasing, match_index
 from claims.services.stance import stance_suggest
+from claims.signals import links_confirmed, suggestions_stored
 from sources.text import search_terms, tokenise, word_spans
 
 logger = logging.getLogger(__name__)
@@ -219,6 +220,10 @@ def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkR
                 result.links = bulk_create_with_history(
                     links, ClaimLink, default_change_reason=HISTORY_REASON, default_date=now
                 )
+            # Inside the savepoint: a lost race rolls back what listeners wrote too.
+            suggestions_stored.send(sender=Suggestion, suggestions=result.suggestions)
+            if result.links:
+                links_confirmed.send(sender=ClaimLink, links=result.links)
     except IntegrityError:
         # Another worker linked the same statement in between (a redelivered task): its
         # rows stand; the unique pairs make sure nothing was written twice.

@@ -82,6 +82,12 @@ def _queue_after_commit(task_name: str, ids: Iterable[int]) -> int:
     return queued
 
 
+def queue_after_commit(task_name: str, ids: Iterable[int]) -> int:
+    """Queue task `task_name` for each id once the transaction commits, as every function
+    here does: for the apps above claims (alerts), whose tasks claims does not name."""
+    return _queue_after_commit(task_name, ids)
+
+
 def articles_extract_queue(article_ids: Iterable[int]) -> int:
     """Queue the extraction of each new article; returns how many were queued."""
     return _queue_after_commit(EXTRACT_ARTICLE, article_ids)

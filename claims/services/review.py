@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import ClaimLink, Stance, Suggestion
-from claims.signals import suggestion_accepted
+from claims.signals import links_confirmed, suggestion_accepted
 
 # The change reason on a decision's history rows: one suggestion at a time, or a bulk action.
 REVIEW = "review"
@@ -87,6 +87,7 @@ def _link(
     link._history_user = user  # outside a request too (bulk actions, shell), history knows who
     link._change_reason = change_reason
     link.save()
+    links_confirmed.send(sender=ClaimLink, links=[link])
     return link
 
 

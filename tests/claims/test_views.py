@@ -76,12 +76,12 @@ def test_the_search_page_runs_the_same_number_of_queries_for_more_results(
     claim = ClaimFactory()
     for _ in range(30):
         ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=Stance.ASSERTS)
-    # session, user, two permission lookups, outlets, page, links, capped count
-    with django_assert_num_queries(8):
+    # session, user, two permission lookups, outlets, page, links, capped count, unread alerts
+    with django_assert_num_queries(9):
         editor_client.get(reverse("claims:search"))
     for _ in range(30):
         ClaimLink.objects.create(statement=StatementFactory(), claim=claim, stance=Stance.DENIES)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         editor_client.get(reverse("claims:search"), {"page": 2})
 
 
@@ -89,7 +89,7 @@ def test_a_result_that_fits_one_page_is_not_counted_again(
     editor_client, django_assert_num_queries
 ) -> None:
     StatementFactory()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # the page's, and the unread alerts badge
         response = editor_client.get(reverse("claims:search"))
     assert response.context["total"] == 1
 

@@ -33,6 +33,8 @@ def site_pages() -> list[str]:
         reverse("api:docs"),
         f"{reverse('api:docs')}?script=",
         reverse("api:statement-list"),
+        reverse("alerts:notifications"),
+        reverse("alerts:watches"),
     ]
 
 
@@ -44,7 +46,7 @@ def admin_pages() -> list[str]:
     ]
     for model in admin.site._registry:
         meta = model._meta
-        if meta.app_label not in {"sources", "claims", "api"}:
+        if meta.app_label not in {"sources", "claims", "api", "alerts"}:
             continue
         pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
         obj = model.objects.first()

@@ -12,8 +12,8 @@ from django.conf import settings
 from packaging.requirements import Requirement
 
 BASE_DIR = Path(settings.BASE_DIR)
-FIRST_PARTY = {"claims", "sources", "config", "api", "measurement", "tests"}
-CODE = ["claims", "sources", "config", "api", "measurement"]
+FIRST_PARTY = {"claims", "sources", "config", "api", "alerts", "measurement", "tests"}
+CODE = ["claims", "sources", "config", "api", "alerts", "measurement"]
 # An optional package may only be imported inside a function, so that a production
 # install without it still loads every module.
 OPTIONAL_FILES = ["requirements-embedded.txt", "requirements-ml.txt"]

@@ -76,3 +76,14 @@ def test_the_benchmark_command_reports_search_and_admin_figures(capsys) -> None:
     out = capsys.readouterr().out
     assert "search, newest first (the default)" in out
     assert "admin statement changelist, all cases" in out
+
+
+def test_the_alerts_benchmark_reports_its_figures_and_keeps_nothing(capsys, roles) -> None:
+    from alerts.models import Event, Watch
+
+    dataset_generate(statements=60, claims=6, articles=12, seed=5)
+    call_command("benchmark", "--runs", "1", "--only", "alerts")
+    out = capsys.readouterr().out
+    assert out.count("per stored statement: median") == 3
+    assert "1,000 saved searches" in out
+    assert not Watch.objects.exists() and not Event.objects.exists()

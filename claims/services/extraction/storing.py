@@ -16,6 +16,7 @@ from claims.services.extraction.finding import statements_find
 from claims.services.extraction.resolving import speaker_index, speakers_resolve
 from claims.services.extraction.spans import Found
 from claims.services.matching import statement_link
+from claims.signals import statements_stored
 from sources.models import Article
 from sources.services.articles import article_status_set
 
@@ -82,6 +83,9 @@ def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionRes
 
 
 def statements_hand_to_linking(statement_ids: list[int], *, link_in_process: bool) -> None:
+    if statement_ids:
+        # In the storing transaction: what listens (alerts) writes its rows with these.
+        statements_stored.send(sender=Statement, statement_ids=statement_ids)
     if link_in_process:
         for statement_id in statement_ids:
             statement_link(statement_id=statement_id)
