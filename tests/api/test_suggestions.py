@@ -82,8 +82,11 @@ def test_deciding_a_missing_suggestion_is_404(api_as):
 
 
 @pytest.mark.parametrize("second_action", ["accept", "reject"])
-def test_of_two_concurrent_decisions_exactly_one_lands(roles, api_as, second_action):
-    """Two real requests at once, each in its own thread and database connection."""
+def test_of_two_concurrent_decisions_exactly_one_lands(
+    transactional_db, roles, api_as, second_action
+):
+    """Two real requests at once, each in its own thread and database connection (so the
+    test's rows are committed, not held in a transaction the threads cannot see)."""
     suggestion = SuggestionFactory()
     clients = [api_as("Analyst"), api_as("Analyst")]
     start = threading.Barrier(2)
