@@ -308,6 +308,13 @@ class Claim(models.Model):
         indexes = [
             # The claims report, newest first: ORDER BY first_seen_at DESC, id DESC LIMIT n.
             models.Index(F("first_seen_at").desc(), F("id").desc(), name="claim_first_seen_idx"),
+            # The recent-statement search takes the owed claims, oldest first
+            # (claims/services/matching_rescan.py), and the sweeper the stale ones.
+            models.Index(
+                fields=["matching_status_changed_at"],
+                condition=Q(matching_status="pending"),
+                name="claim_matching_pending_idx",
+            ),
             # The ClaimReview feed: the reviewed claims, paged by id.
             models.Index(fields=["id"], condition=~Q(verdict=""), name="claim_reviewed_idx"),
         ]
@@ -532,6 +539,28 @@ class MatchingState(models.Model):
 
     def __str__(self) -> str:
         return f"claim index version {self.version}"
+
+
+class ClaimRemoval(models.Model):
+    """A claim or variant deleted (or a variant moved to another claim), written by a database
+    trigger: the matcher's saved index still holds the claim's old wording, so until the next
+    build the claim is scored from its current wording only (claims/services/matching_index.py).
+
+    `xid` is the deleting transaction's id, compared with the saved index's snapshot.
+    """
+
+    claim_id = models.BigIntegerField()
+    xid = models.BigIntegerField()
+    removed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [
+            # The delta's query: WHERE xid >= <the saved index's snapshot xmin>.
+            models.Index(fields=["xid"], name="claimremoval_xid_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} changed by transaction {self.xid}"
 
 
 class ArticleExtraction(models.Model):

@@ -9,7 +9,9 @@ from celery import shared_task
 from claims.services import queueing
 from claims.services.extraction.storing import article_extract
 from claims.services.extraction.sweeping import articles_requeue_stale
-from claims.services.matching import claim_link_recent, statement_link_pending
+from claims.services.matching import statement_link_pending
+from claims.services.matching_rescan import claim_link_recent
+from claims.services.matching_shared import shared_index_refresh
 from claims.services.reextraction import article_reextract
 from claims.services.sweeping import claims_requeue_unsearched, statements_requeue_unmatched
 from config.celery import retry_transient
@@ -57,3 +59,9 @@ def sweep_unmatched_statements() -> None:
 def sweep_unsearched_claims() -> None:
     """Queue again the recent-statement searches whose message was lost."""
     claims_requeue_unsearched()
+
+
+@shared_task(name=queueing.REFRESH_MATCHING_INDEX)
+def refresh_matching_index() -> None:
+    """Build this machine's saved claim index again if claims changed enough since the last."""
+    shared_index_refresh()

@@ -263,6 +263,12 @@ MATCH_AUTO_CONFIRM_THRESHOLD = env_float("MATCH_AUTO_CONFIRM_THRESHOLD", 0.9)
 MATCH_AUTO_CONFIRM_MIN_WORDS = env_int("MATCH_AUTO_CONFIRM_MIN_WORDS", 8)
 # A new claim or variant is searched for in the statements of this many past days.
 MATCH_RECENT_DAYS = env_int("MATCH_RECENT_DAYS", 30)
+# The matcher's saved index (claims/services/matching_shared.py): one folder per machine,
+# memory-mapped by every worker on it. A build is folded in on a schedule, or sooner once this
+# many claims changed since the last one (README, "Claim linking at scale").
+MATCH_INDEX_DIR = Path(os.environ.get("CLAIMLEDGER_MATCH_INDEX_DIR") or VAR_DIR / "matching-index")
+MATCH_DELTA_MAX = env_int("CLAIMLEDGER_MATCH_DELTA_MAX", 5_000)
+MATCH_REBUILD_SECONDS = env_int("CLAIMLEDGER_MATCH_REBUILD_SECONDS", 3_600)
 # Optional dense encoder (requirements-ml.txt): a model package name or a local folder.
 MATCH_ENCODER = os.environ.get("CLAIMLEDGER_ENCODER", "")
 

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import statistics
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import connection
 from django.test.utils import override_settings
 
 from claims.models import Claim, ClaimVariant, Speaker, SpeakerAlias, Statement
 from claims.services.matching import statement_link
 from claims.services.matching_index import match_index
+from claims.services.matching_shared import shared_index_build
 from measurement.schema import throwaway_schema
 from measurement.stats import percentile
 from sources.models import Article, Source
@@ -143,8 +147,16 @@ def _load(
     )
 
 
-def matching_evaluate(*, claims_path: Path, queries_path: Path, qrels_path: Path) -> Metrics:
-    """Run every query through the link task's code path and score the rankings."""
+def matching_evaluate(
+    *, claims_path: Path, queries_path: Path, qrels_path: Path, shared: bool = True
+) -> Metrics:
+    """Run every query through the link task's code path and score the rankings.
+
+    With `shared`, the claim index is built and saved as in production (in a temporary
+    folder) and the queries run against its memory-mapped copy; `index_seconds` is the
+    build. Inside a transaction (the tests) it cannot be, and each process's in-memory index
+    is used, as on an install without a saved build.
+    """
     claims = _read_tsv(claims_path, ["id", "text", "title"])
     queries = _read_tsv(queries_path, ["id", "text"])
     qrels = _read_qrels(qrels_path)
@@ -153,9 +165,18 @@ def matching_evaluate(*, claims_path: Path, queries_path: Path, qrels_path: Path
         raise EvaluationError(f"{qrels_path}: no relevant claim for queries {missing[:5]}")
     # Queries are independent: a confirmed link would feed one query's text into the next
     # one's index, so nothing is auto-confirmed here; everything else is as in production.
-    with throwaway_schema(), override_settings(MATCH_AUTO_CONFIRM_THRESHOLD=float("inf")):
+    shared = shared and not connection.in_atomic_block
+    folder = tempfile.mkdtemp(prefix="claimledger-evaluation-")
+    with (
+        throwaway_schema(),
+        override_settings(MATCH_AUTO_CONFIRM_THRESHOLD=float("inf"), MATCH_INDEX_DIR=folder),
+    ):
         external, statement_ids = _load(claims, queries)
         started = time.perf_counter()
+        if shared:
+            built = shared_index_build()
+            if built.path is None:
+                raise EvaluationError(f"the claim index was not built: {built.skipped}")
         match_index()
         index_seconds = time.perf_counter() - started
         latencies, ap1, ap5, rr, success = [], [], [], [], []
@@ -170,6 +191,7 @@ def matching_evaluate(*, claims_path: Path, queries_path: Path, qrels_path: Path
             rank = next((i for i, c in enumerate(ranking, 1) if c in relevant), None)
             rr.append(1 / rank if rank else 0.0)
             success.append(1.0 if rank and rank <= 10 else 0.0)
+    shutil.rmtree(folder, ignore_errors=True)
     return Metrics(
         map_at_1=statistics.fmean(ap1),
         map_at_5=statistics.fmean(ap5),

@@ -32,10 +32,12 @@ def database_url_for_tests() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, folder: Path, name: str = "") -> None:
+    def __init__(self, folder: Path, name: str = "", queue: str = "") -> None:
         # Each worker its own log and node name: a replacement must not find its
         # predecessor's "ready." and be taken as started before it is.
         self.name = name or f"worker{next(_numbers)}"
+        # A queue of its own, when a test must know which worker ran a task.
+        self.queue = queue
         self.log = folder / f"{self.name}.log"
         self.process: subprocess.Popen | None = None
 
@@ -77,6 +79,7 @@ class WorkerProcess:
                     "--without-heartbeat",
                     "--hostname",
                     f"{self.name}@%h",
+                    *(["--queues", self.queue] if self.queue else []),
                 ],
                 cwd=settings.BASE_DIR,
                 env=environment,

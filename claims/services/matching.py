@@ -1,6 +1,7 @@
 """Claim linking: find the known claims a statement asserts, denies, questions or mentions.
 
-One code path for the Celery link task, the new-claim search and `evaluate_matching`:
+One code path for the Celery link task, the new-claim search (claims/services/matching_rescan.py)
+and `evaluate_matching`:
 `statement_link` ranks every claim for a statement (claims/services/matching_index.py: BM25
 over every phrasing a claim has, fresh against the database), weighs entity evidence, and
 stores suggestions above the threshold with their evidence and a suggested stance.
@@ -15,14 +16,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from claims.models import Claim, ClaimLink, MatchingStatus, Statement, Suggestion
+from claims.models import ClaimLink, MatchingStatus, Statement, Suggestion
 from claims.services.encoder import encoder_get
 from claims.services.matching_index import MatchIndex, Phrasing, match_index
 from claims.services.stance import stance_suggest
@@ -72,12 +72,12 @@ def _entity_evidence(
     0.5 for a subject named only elsewhere in the article."""
     in_statement = index.aliases.find_all(tokenise(statement.text)) | {statement.speaker_id}
     in_article = (
-        index.aliases.find_all(tokenise(statement.article.body)) if index.subjects else set()
+        index.aliases.find_all(tokenise(statement.article.body)) if index.has_subjects else set()
     )
     repeated = index.speaker_claims.get(statement.speaker_id, set())
     evidence = {}
     for claim_id in claim_ids:
-        subjects = index.subjects.get(claim_id, set())
+        subjects = index.subjects_of(claim_id)
         if claim_id in repeated:
             evidence[claim_id] = (1.0, ["speaker confirmed for this claim before"])
         elif subjects & in_statement:
@@ -288,60 +288,3 @@ def statement_link_pending(*, statement_id: int) -> LinkResult | None:
         if not _statement_take(statement_id=statement_id, pending_only=True):
             return None
         return _statement_link(statement_id)
-
-
-def _claim_hold(claim_id: int) -> tuple[str, datetime]:
-    """The claim's matching status and when it last changed, with the row held until commit.
-
-    FOR KEY SHARE: the sweeper (FOR UPDATE SKIP LOCKED) passes over a claim being searched
-    for, while an analyst's new variant can still mark it pending again without waiting for
-    a search that may take minutes.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT matching_status, matching_status_changed_at FROM {Claim._meta.db_table} "
-            "WHERE id = %s FOR KEY SHARE",
-            [claim_id],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise MatchingError(f"claim {claim_id} does not exist")
-    return row
-
-
-def claim_link_recent(*, claim_id: int) -> list[Suggestion]:
-    """Search the statements of the last MATCH_RECENT_DAYS days for a claim whose search is
-    pending (a new claim, or a claim with a new variant), and mark it done.
-
-    One transaction stores the suggestions and marks the claim done, so a worker that dies
-    mid-way leaves it pending for the sweeper; a second delivery finds it done. A variant
-    added during the search changes the claim's stamp, so the claim stays pending and the
-    variant's own task searches again.
-    """
-    with transaction.atomic():
-        status, requested_at = _claim_hold(claim_id)
-        if status != MatchingStatus.PENDING:
-            return []
-        suggestions = _recent_statements_search(claim_id)
-        Claim.objects.filter(
-            pk=claim_id,
-            matching_status=MatchingStatus.PENDING,
-            matching_status_changed_at=requested_at,
-        ).update(matching_status=MatchingStatus.DONE, matching_status_changed_at=timezone.now())
-    return suggestions
-
-
-def _recent_statements_search(claim_id: int) -> list[Suggestion]:
-    since = timezone.now() - timedelta(days=settings.MATCH_RECENT_DAYS)
-    suggestions = []
-    statements = Statement.objects.filter(created_at__gte=since).select_related("article")
-    for statement in statements.iterator():
-        # The statement's own ranking decides, so both directions suggest the same pairs.
-        matches = [
-            m
-            for m in statement_match(statement=statement)
-            if m.claim_id == claim_id and m.score >= settings.MATCH_SUGGEST_THRESHOLD
-        ]
-        if matches:
-            suggestions += _suggest_or_confirm(statement, matches).suggestions
-    return suggestions

@@ -1,167 +1,180 @@
-"""The matcher's in-process index: every claim's phrasings, fresh against the database.
+"""The matcher's index: every claim's phrasings, fresh against the database.
 
-Two parts, each rebuilt only when its own version in `MatchingState` moves (database triggers
-bump them inside the writing transaction, whichever process or tool wrote):
+Three parts, each replaced only when what it reflects has moved:
 
-- `ClaimIndex`: claims' texts and variants, one BM25 document (bm25s) per claim and language,
-  with speakers named in them (the claims' subjects). Rebuilt when claims, variants or speaker
-  aliases change: rare, and seconds long at a hundred thousand claims.
-- `LinkIndex`: statements analysts confirmed, one document each, scored with the claim index's
-  term weights. Rebuilt when links change: often (every accepted suggestion), and cheap.
+- the main claim index (`SharedIndex`, claims/services/matching_shared.py): claims and variants
+  as of one snapshot, one BM25 document (bm25s) per claim and language, with the speakers
+  named in them. Memory-mapped from the build `current` points at under MATCH_INDEX_DIR,
+  shared by every worker of the machine; without a saved build (a small install, the tests)
+  each process computes it in memory.
+- `DeltaIndex`: claims and variants written, edited or deleted since that snapshot (database
+  triggers stamp them with their transaction id), scored in memory with the main index's term
+  weights; those claims' main documents are left out. Rebuilt when the database's claim
+  version moves: cheap, as the delta stays small until the next build folds it in.
+- `LinkIndex`: statements analysts confirmed, one document each, scored with the same weights.
+  Rebuilt when links change: often (every accepted suggestion), and cheap.
 
-Each match first reads the one state row (one cheap query), so every worker process sees a
-write as soon as it commits.
+Each match first reads the one state row (one cheap query) and the `current` link, so every
+worker sees a write as soon as it commits, and a new build as soon as it is in place.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import math
 import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import bm25s
 import numpy as np
-from django.conf import settings
 from django.db import connection
 
-from claims.models import Claim, ClaimLink, ClaimVariant, MatchingState, SpeakerAlias
+from claims.models import ClaimLink, SpeakerAlias
 from claims.services.encoder import Encoder, encoder_get
+from claims.services.matching_shared import (
+    SharedIndex,
+    SharedIndexError,
+    current_path,
+    index_state,
+    shared_index_compute,
+    shared_index_load,
+    snapshot_rows,
+)
+from claims.services.matching_terms import (
+    BM25_B,
+    BM25_K1,
+    CACHED_TEXTS,
+    Phrasing,
+    _terms,
+    _vectors,
+    _words,
+)
 from claims.services.speakers import SpeakerIndex
-from sources.text import search_terms, tokenise
+
+__all__ = [
+    "CACHED_TEXTS",
+    "MatchIndex",
+    "Phrasing",
+    "_terms",
+    "_vectors",
+    "_words",
+    "index_state",
+    "match_index",
+]
 
 logger = logging.getLogger(__name__)
 
-# BM25 parameters, tuned on the claim benchmark's train and dev splits only.
-BM25_K1 = 0.9
-BM25_B = 0.9
 # Documents pulled from BM25 before phrasings and entities are weighed.
 CANDIDATE_DOCS = 50
 # Weight of the optional dense encoder's cosine similarity beside relative BM25.
 DENSE_WEIGHT = 3.0
+# Without a saved build, a process recomputes its in-memory index once the claims changed
+# since it was computed pass this many (or a tenth of the index, if more).
+MEMORY_DELTA_MAX = 200
 
 
-@dataclass(frozen=True)
-class Phrasing:
-    """One way a claim is worded: its text, a variant, or a confirmed statement."""
+class _Postings:
+    """A small in-memory BM25 index scored with the main index's weights (Lucene's form, as
+    bm25s computes it), for documents added since the main index was built."""
 
-    kind: str
-    pk: int
-    language: str
-    terms: frozenset[str]
-
-
-# Analysed texts and dense vectors survive rebuilds: a new claim costs its own analysis only.
-# Each rebuild reads every live text, so the least recently used are texts edited or deleted
-# since. The bound, about twice the largest collection measured (142,240 claims, README), holds
-# every text a rebuild reads and lets those others go instead of keeping them for good.
-CACHED_TEXTS = 300_000
-
-
-@functools.lru_cache(maxsize=CACHED_TEXTS)
-def _terms(text: str, language: str) -> tuple[str, ...]:
-    return tuple(search_terms(text, language))
-
-
-@functools.lru_cache(maxsize=CACHED_TEXTS)
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(tokenise(text))
-
-
-# Least recently used first. Not an lru_cache: the model encodes all missing texts in one batch.
-_vector_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-
-
-def _vectors(encoder: Encoder, texts: list[str]) -> np.ndarray:
-    """One row per text; only texts no earlier build encoded go to the model."""
-    # Called only while the index lock is held, so the cache needs no lock of its own.
-    found = {}
-    for text in texts:
-        vector = _vector_cache.get(text)
-        if vector is not None:
-            _vector_cache.move_to_end(text)
-            found[text] = vector
-    missing = list(dict.fromkeys(text for text in texts if text not in found))
-    if missing:
-        for text, vector in zip(missing, encoder.encode(missing), strict=True):
-            found[text] = _vector_cache[text] = vector
-        while len(_vector_cache) > CACHED_TEXTS:
-            _vector_cache.popitem(last=False)
-    return np.stack([found[text] for text in texts])
-
-
-class ClaimIndex:
-    """Claims' texts and variants, ranked by BM25; immutable once built."""
-
-    def __init__(self, key: tuple[str, int], encoder: Encoder | None = None) -> None:
-        self.key = key
-        self.encoder_name = encoder.name if encoder else ""
-        texts: list[tuple[int, str, int, str, str]] = [
-            (claim_id, "claim", claim_id, language, text)
-            for claim_id, text, language in Claim.objects.values_list("id", "text", "language")
-        ]
-        texts += [
-            (claim_id, "variant", pk, language, text)
-            for pk, claim_id, text, language in ClaimVariant.objects.values_list(
-                "id", "claim_id", "text", "language"
-            )
-        ]
-        self.aliases = SpeakerIndex(SpeakerAlias.objects.values_list("speaker_id", "name"))
-        self.phrasings: dict[int, list[Phrasing]] = defaultdict(list)
-        self.subjects: dict[int, set[int]] = defaultdict(set)
-        documents: dict[tuple[int, str], list[str]] = defaultdict(list)
-        document_texts: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for claim_id, kind, pk, language, text in texts:
-            terms = _terms(text, language)
-            self.phrasings[claim_id].append(Phrasing(kind, pk, language, frozenset(terms)))
-            document = (claim_id, language.split("-")[0])
-            documents[document].extend(terms)
-            document_texts[document].append(text)
-            if self.aliases:
-                self.subjects[claim_id] |= self.aliases.find_all(_words(text))
-        self.doc_claims = np.array([claim_id for claim_id, _ in documents], dtype=np.int64)
-        corpus = [terms or [""] for terms in documents.values()]
-        document_frequency = Counter(term for terms in corpus for term in set(terms))
-        self.size = max(len(corpus), 1)
-        self.idf = {term: self.term_weight(df) for term, df in document_frequency.items()}
-        self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        if corpus:
-            self.bm25.index(corpus, show_progress=False)
-        self.vocabulary: dict[str, int] = self.bm25.vocab_dict if corpus else {}
-        self.vectors: np.ndarray | None = None
-        if encoder is not None:
-            self.vectors = _vectors(encoder, [" ".join(t) for t in document_texts.values()])
-
-    def term_weight(self, document_frequency: int) -> float:
-        # The IDF bm25s uses (Lucene's), so both parts of the index weigh terms alike.
-        n = self.size
-        return math.log(1 + (n - document_frequency + 0.5) / (document_frequency + 0.5))
-
-    def weight(self, term: str) -> float:
-        """A term's IDF; one no claim uses (only a confirmed statement) weighs the most."""
-        weight = self.idf.get(term)
-        return weight if weight is not None else self.term_weight(0)
-
-    def scores(self, terms: Sequence[str]) -> np.ndarray:
-        ids = [self.vocabulary[term] for term in terms if term in self.vocabulary]
-        return self.bm25.get_scores(ids) if ids else np.zeros(len(self.doc_claims))
-
-
-class LinkIndex:
-    """Confirmed statements as phrasings of their claims; scored with the claims' weights."""
-
-    def __init__(self, key: tuple[str, int], claims: ClaimIndex) -> None:
-        self.key = key
-        self.claims = claims
-        self.phrasings: dict[int, list[Phrasing]] = defaultdict(list)
-        # Who confirmed what: a speaker who spoke to a claim before likely speaks to it again.
-        self.speaker_claims: dict[int, set[int]] = defaultdict(set)
+    def __init__(self, main: SharedIndex) -> None:
+        self.main = main
         self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.doc_claims: list[int] = []
         self.lengths: list[int] = []
+        # The main index's average length: a delta document scores as it will once built in.
+        self.average_length = len(main.term_ids) / main.size if main.size else 0.0
+
+    def add(self, claim_id: int, terms: Sequence[str]) -> None:
+        doc = len(self.doc_claims)
+        self.doc_claims.append(claim_id)
+        self.lengths.append(len(terms))
+        for term, frequency in Counter(terms).items():
+            self.postings[term].append((doc, frequency))
+
+    def scores(self, terms: Sequence[str]) -> dict[int, float]:
+        average = self.average_length or (
+            sum(self.lengths) / len(self.lengths) if self.lengths else 1.0
+        )
+        scores: dict[int, float] = defaultdict(float)
+        for term in terms:
+            postings = self.postings.get(term)
+            if not postings:
+                continue
+            idf = self.main.weight(term)
+            for doc, tf in postings:
+                norm = BM25_K1 * (1 - BM25_B + BM25_B * self.lengths[doc] / average)
+                scores[doc] += idf * tf / (tf + norm)
+        return scores
+
+
+class DeltaIndex(_Postings):
+    """Claims and variants written since the main index's snapshot, and claims whose wording
+    was deleted since: their main documents are left out, their current wording scored here."""
+
+    def __init__(
+        self, key: tuple, main: SharedIndex, aliases: SpeakerIndex, encoder: Encoder | None
+    ) -> None:
+        super().__init__(main)
+        self.key = key
+        with connection.cursor() as cursor:
+            # Each side uses its own index on the stamp (claims/migrations/0014).
+            cursor.execute(
+                "SELECT id FROM claims_claim WHERE matching_xid >= %(x)s "
+                "UNION SELECT claim_id FROM claims_claimvariant WHERE matching_xid >= %(x)s "
+                "UNION SELECT claim_id FROM claims_claimremoval WHERE xid >= %(x)s",
+                {"x": main.xmin},
+            )
+            self.changed = {row[0] for row in cursor.fetchall()}
+            rows: list[tuple[int, int, int, str, str]] = []
+            if self.changed:
+                ids = sorted(self.changed)
+                cursor.execute(
+                    "SELECT id, 0, id, language, text FROM claims_claim WHERE id = ANY(%s)", [ids]
+                )
+                rows = cursor.fetchall()
+                cursor.execute(
+                    "SELECT claim_id, 1, id, language, text FROM claims_claimvariant "
+                    "WHERE claim_id = ANY(%s)",
+                    [ids],
+                )
+                rows += cursor.fetchall()
+        self.excluded = main.documents_of(self.changed)
+        self.phrasings: dict[int, list[Phrasing]] = defaultdict(list)
+        self.subjects: dict[int, set[int]] = {}
+        documents: dict[tuple[int, str], list[str]] = defaultdict(list)
+        texts: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for claim_id, kind, pk, language, text in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+            terms = _terms(text, language)
+            self.phrasings[claim_id].append(
+                Phrasing("claim" if kind == 0 else "variant", pk, language, frozenset(terms))
+            )
+            documents[(claim_id, language.split("-")[0])].extend(terms)
+            texts[(claim_id, language.split("-")[0])].append(text)
+            if aliases:
+                found = aliases.find_all(_words(text))
+                if found:
+                    self.subjects.setdefault(claim_id, set()).update(found)
+        for (claim_id, _), terms in documents.items():
+            self.add(claim_id, terms or [""])
+        self.vectors: np.ndarray | None = None
+        if encoder is not None and documents:
+            self.vectors = _vectors(encoder, [" ".join(t) for t in texts.values()])
+
+    @property
+    def size(self) -> int:
+        return len(self.doc_claims)
+
+
+class LinkIndex(_Postings):
+    """Confirmed statements as phrasings of their claims; scored with the claims' weights."""
+
+    def __init__(self, key: tuple, main: SharedIndex) -> None:
+        super().__init__(main)
+        self.key = key
+        self.phrasings: dict[int, list[Phrasing]] = defaultdict(list)
+        # Who confirmed what: a speaker who spoke to a claim before likely speaks to it again.
+        self.speaker_claims: dict[int, set[int]] = defaultdict(set)
         for pk, claim_id, text, language, speaker_id in ClaimLink.objects.values_list(
             "statement_id",
             "claim_id",
@@ -172,60 +185,67 @@ class LinkIndex:
             terms = _terms(text, language)
             self.phrasings[claim_id].append(Phrasing("statement", pk, language, frozenset(terms)))
             self.speaker_claims[speaker_id].add(claim_id)
-            doc = len(self.doc_claims)
-            self.doc_claims.append(claim_id)
-            self.lengths.append(len(terms))
-            for term, frequency in Counter(terms).items():
-                self.postings[term].append((doc, frequency))
-        self.average_length = sum(self.lengths) / len(self.lengths) if self.lengths else 1.0
-
-    def scores(self, terms: Sequence[str]) -> dict[int, float]:
-        """BM25 per confirmed statement (Lucene's form, as bm25s computes it for claims)."""
-        scores: dict[int, float] = defaultdict(float)
-        for term in terms:
-            postings = self.postings.get(term)
-            if not postings:
-                continue
-            idf = self.claims.weight(term)
-            for doc, tf in postings:
-                norm = BM25_K1 * (1 - BM25_B + BM25_B * self.lengths[doc] / self.average_length)
-                scores[doc] += idf * tf / (tf + norm)
-        return scores
+            self.add(claim_id, terms)
+        # Confirmed statements were always scored by their own average length.
+        self.average_length = 0.0
 
 
 @dataclass(frozen=True)
 class MatchIndex:
-    """Both parts of the index, as one statement sees them."""
+    """Every part of the index, as one statement sees them."""
 
-    claims: ClaimIndex
+    main: SharedIndex
+    delta: DeltaIndex
     links: LinkIndex
-
-    @property
-    def aliases(self) -> SpeakerIndex:
-        return self.claims.aliases
-
-    @property
-    def subjects(self) -> dict[int, set[int]]:
-        return self.claims.subjects
+    aliases: SpeakerIndex
 
     @property
     def speaker_claims(self) -> dict[int, set[int]]:
         return self.links.speaker_claims
 
+    @property
+    def has_subjects(self) -> bool:
+        return bool(len(self.main.subject_ids) or self.delta.subjects)
+
+    def subjects_of(self, claim_id: int) -> set[int]:
+        if claim_id in self.delta.changed:
+            return self.delta.subjects.get(claim_id, set())
+        return self.main.subjects(claim_id)
+
+    def weight(self, term: str) -> float:
+        """A term's IDF; one no claim uses (only a confirmed statement) weighs the most."""
+        return self.main.weight(term)
+
     def coverage(self, claim_id: int, terms: set[str]) -> tuple[float, Phrasing]:
         """How much of the claim's best-covered phrasing the terms hold, weighted by rarity."""
-        weight = self.claims.weight
-        best: tuple[float, Phrasing] | None = None
-        for phrasing in self.claims.phrasings.get(claim_id, []) + self.links.phrasings.get(
-            claim_id, []
-        ):
+        best: tuple[float, Phrasing | tuple] | None = None
+        weight = self.weight
+        own: list[Phrasing] = []
+        if claim_id in self.delta.changed:
+            own = self.delta.phrasings.get(claim_id, [])
+        else:
+            vocabulary = self.main.vocabulary
+            query = np.array([vocabulary[t] for t in terms if t in vocabulary], dtype=np.int32)
+            for kind, pk, language, ids in self.main.phrasings(claim_id):
+                unique = np.unique(ids)
+                total = float(self.main.idf[unique].sum())
+                shared = float(self.main.idf[unique[np.isin(unique, query)]].sum())
+                value = shared / total if total else 0.0
+                if best is None or value > best[0]:
+                    # The phrasing's words are looked up only for the one that wins.
+                    best = (value, (kind, pk, language, unique))
+        for phrasing in own + self.links.phrasings.get(claim_id, []):
             total = sum(weight(term) for term in phrasing.terms)
             shared = sum(weight(term) for term in phrasing.terms & terms)
             value = shared / total if total else 0.0
             if best is None or value > best[0]:
                 best = (value, phrasing)
         assert best is not None, f"claim {claim_id} has no phrasing in the index"
-        return best
+        value, found = best
+        if isinstance(found, tuple):
+            kind, pk, language, unique = found
+            found = Phrasing(kind, pk, language, frozenset(self.main.terms[i] for i in unique))
+        return value, found
 
     def rank(
         self, terms: Sequence[str], vector: np.ndarray | None = None
@@ -235,62 +255,139 @@ class MatchIndex:
         The fused score is BM25 relative to the query's best document (claim or confirmed
         statement), plus the dense encoder's weighted cosine similarity when configured.
         """
-        scores = self.claims.scores(terms)
+        scores = self.main.scores(terms)
+        if len(self.delta.excluded):
+            scores[self.delta.excluded] = 0.0
+        delta_scores = self.delta.scores(terms)
         link_scores = self.links.scores(terms)
         best_bm25 = max(
-            float(scores.max()) if len(scores) else 0.0, max(link_scores.values(), default=0.0)
+            float(scores.max()) if len(scores) else 0.0,
+            max(delta_scores.values(), default=0.0),
+            max(link_scores.values(), default=0.0),
         )
-        fused = scores / best_bm25 if best_bm25 > 0 else scores
-        if vector is not None and self.claims.vectors is not None:
-            fused = fused + DENSE_WEIGHT * (self.claims.vectors @ vector)
+        scale = 1 / best_bm25 if best_bm25 > 0 else 1.0
         best: dict[int, tuple[float, float]] = {}
+
+        def keep(claim_id: int, value: float, bm25: float) -> None:
+            if value > best.get(claim_id, (0.0,))[0]:
+                best[claim_id] = (value, bm25)
+
+        dense = vector is not None and self.main.vectors is not None and len(self.main.vectors)
+        if dense:
+            fused = scores * scale + DENSE_WEIGHT * (self.main.vectors @ vector)
+            if len(self.delta.excluded):
+                fused[self.delta.excluded] = 0.0
+        else:
+            # Relative BM25 orders documents as BM25 does: pick the top documents by BM25 and
+            # scale only those, not a million scores.
+            fused = scores
         k = min(CANDIDATE_DOCS, len(fused))
         if k:
+            # kth near the start: with many equal (zero) scores, a kth near the end makes
+            # numpy's introselect forty times slower.
             top = np.argpartition(-fused, k - 1)[:k]
-            for doc in top[fused[top] > 0]:
-                claim_id = int(self.claims.doc_claims[doc])
-                if fused[doc] > best.get(claim_id, (0.0,))[0]:
-                    best[claim_id] = (float(fused[doc]), float(scores[doc]))
+            for doc in top:
+                value = float(fused[doc]) if dense else float(scores[doc]) * scale
+                if value > 0:
+                    keep(int(self.main.doc_claims[doc]), value, float(scores[doc]))
+        delta_dense = (
+            self.delta.vectors @ vector
+            if vector is not None and self.delta.vectors is not None
+            else None
+        )
+        for doc, claim_id in enumerate(self.delta.doc_claims):
+            score = delta_scores.get(doc, 0.0)
+            value = score * scale
+            if delta_dense is not None:
+                value += DENSE_WEIGHT * float(delta_dense[doc])
+            keep(claim_id, value, score)
         for doc, score in link_scores.items():
-            claim_id = self.links.doc_claims[doc]
-            if score / best_bm25 > best.get(claim_id, (0.0,))[0]:
-                best[claim_id] = (score / best_bm25, score)
+            keep(self.links.doc_claims[doc], score * scale, score)
         return best
 
 
-# One index per process (each part rebuilt in place when the database moves on), so these
-# hold one of each, never more.
+# One index per process (each part replaced when the database or the build moves on), so
+# these hold one of each, never more.
 _lock = threading.Lock()
-_claims: ClaimIndex | None = None
-_links: LinkIndex | None = None
 
 
-def index_state() -> tuple[str, int, int]:
-    """(token, version, links_version): what the database says the indexes must reflect."""
-    # Raw SQL: this runs before every match, and the ORM would double its cost.
+@dataclass
+class _Loaded:
+    main: SharedIndex | None = None
+    delta: DeltaIndex | None = None
+    links: LinkIndex | None = None
+    aliases: tuple[tuple[str, int], SpeakerIndex] | None = None
+
+
+_loaded = _Loaded()
+
+
+def _snapshot_xmin() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT token, version, links_version FROM {MatchingState._meta.db_table} WHERE id = 1"
-        )
-        row = cursor.fetchone()
-    return (str(row[0]), row[1], row[2]) if row else ("", 0, 0)
+        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        return cursor.fetchone()[0]
+
+
+def _in_memory(aliases: SpeakerIndex, encoder: Encoder | None) -> SharedIndex:
+    token, xmin, rows = snapshot_rows()
+    main = shared_index_compute(rows=rows, aliases=aliases, token=token, xmin=xmin, encoder=encoder)
+    main.name = f"memory-{xmin}"
+    logger.info("claim index computed in memory: %d claims", len(main.claim_ids))
+    return main
+
+
+def _main_for(token: str, aliases: SpeakerIndex, encoder: Encoder | None) -> SharedIndex:
+    """The saved build `current` points at (kept while unchanged), or one in memory."""
+    main = _loaded.main
+    path = current_path(token) if token else None
+    if path is not None:
+        if main is not None and main.token == token and main.name == path.name:
+            return main
+        try:
+            loaded = shared_index_load(path)
+        except SharedIndexError as exc:
+            # Keep serving what this process has: a broken build must not stop linking.
+            logger.warning("%s", exc)
+        else:
+            logger.info("claim index %s mapped (%d claims)", path, len(loaded.claim_ids))
+            return loaded
+    encoder_name = encoder.name if encoder else ""
+    if (
+        main is not None
+        and main.token == token
+        and (main.encoder_name == encoder_name or not main.name.startswith("memory-"))
+    ):
+        return main
+    return _in_memory(aliases, encoder)
 
 
 def match_index() -> MatchIndex:
-    """Return this process's index, each part rebuilt first if the database has moved on."""
-    global _claims, _links
+    """Return this process's index, each part replaced first if the database has moved on."""
     # Read the versions before the data: a write in between makes the index newer than its
     # key, which costs one needless rebuild later, never a stale index kept for good.
     token, version, links_version = index_state()
+    encoder = encoder_get()
     with _lock:
-        if (
-            _claims is None
-            or _claims.key != (token, version)
-            or _claims.encoder_name != settings.MATCH_ENCODER
-        ):
-            _claims = ClaimIndex((token, version), encoder_get())
-            _links = None
-            logger.info("claim index built at version %s", version)
-        if _links is None or _links.key != (token, links_version):
-            _links = LinkIndex((token, links_version), _claims)
-        return MatchIndex(_claims, _links)
+        if _loaded.aliases is None or _loaded.aliases[0] != (token, version):
+            aliases = SpeakerIndex(SpeakerAlias.objects.values_list("speaker_id", "name"))
+            _loaded.aliases = ((token, version), aliases)
+        aliases = _loaded.aliases[1]
+        main = _main_for(token, aliases, encoder)
+        if main is not _loaded.main:
+            _loaded.main, _loaded.delta, _loaded.links = main, None, None
+        delta_key = (token, version, main.name)
+        if _loaded.delta is None or _loaded.delta.key != delta_key:
+            delta = DeltaIndex(delta_key, main, aliases, encoder)
+            if (
+                main.name.startswith("memory-")
+                and len(delta.changed) > max(MEMORY_DELTA_MAX, len(main.claim_ids) // 10)
+                and _snapshot_xmin() > main.xmin
+            ):
+                main = _loaded.main = _in_memory(aliases, encoder)
+                _loaded.links = None
+                delta = DeltaIndex((token, version, main.name), main, aliases, encoder)
+            _loaded.delta = delta
+        links_key = (token, links_version, main.name)
+        if _loaded.links is None or _loaded.links.key != links_key:
+            _loaded.links = LinkIndex(links_key, main)
+        return MatchIndex(main, _loaded.delta, _loaded.links, aliases)

@@ -37,6 +37,7 @@ LINK_STATEMENT = "claims.tasks.statement_link_task"
 SEARCH_FOR_CLAIM = "claims.tasks.claim_link_recent_task"
 SWEEP_UNMATCHED_STATEMENTS = "claims.tasks.sweep_unmatched_statements"
 SWEEP_UNSEARCHED_CLAIMS = "claims.tasks.sweep_unsearched_claims"
+REFRESH_MATCHING_INDEX = "claims.tasks.refresh_matching_index"
 DELIVER_WEBHOOK = "api.tasks.deliver_webhook"
 SWEEP_PENDING_WEBHOOKS = "api.tasks.sweep_pending_webhooks"
 

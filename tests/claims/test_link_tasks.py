@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 
 from claims.models import Claim, ClaimVariant, MatchingStatus, Statement, Suggestion
-from claims.services import matching, queueing
+from claims.services import matching, matching_rescan, queueing
 from claims.services.claims import claim_save, claim_variant_save
 from claims.services.matching import statement_link, statement_link_pending
 from claims.services.queueing import statements_link_queue
@@ -164,14 +164,16 @@ def test_the_recent_search_task_run_twice_ends_with_the_claim_done() -> None:
 def test_a_variant_added_during_a_search_keeps_its_claim_pending(monkeypatch) -> None:
     claim = ClaimFactory(text=BRIDGE)
     StatementFactory(text=REPORT)
-    search = matching._recent_statements_search
+    search = matching_rescan._recent_statements_search
 
-    def search_while_a_variant_arrives(claim_id: int):
-        found = search(claim_id)
-        queueing.claim_search_queue(claim_id=claim_id)  # what claim_variant_save does
+    def search_while_a_variant_arrives(claim_ids: list[int]):
+        found = search(claim_ids)
+        queueing.claim_search_queue(claim_id=claim_ids[0])  # what claim_variant_save does
         return found
 
-    monkeypatch.setattr(matching, "_recent_statements_search", search_while_a_variant_arrives)
+    monkeypatch.setattr(
+        matching_rescan, "_recent_statements_search", search_while_a_variant_arrives
+    )
     claim_link_recent_task.apply(args=[claim.pk]).get()
 
     assert _matching_status(Claim, claim.pk) == MatchingStatus.PENDING

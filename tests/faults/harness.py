@@ -28,7 +28,7 @@ from claims.models import (
 )
 from claims.services.claim_import import claims_import
 from claims.services.extraction.sweeping import articles_requeue_stale
-from claims.services.matching import claim_link_recent
+from claims.services.matching_rescan import claim_link_recent
 from claims.services.speakers import speaker_alias_add, speaker_lock_key
 from claims.services.sweeping import claims_requeue_unsearched, statements_requeue_unmatched
 from config.celery import app

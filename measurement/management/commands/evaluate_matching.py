@@ -18,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--queries", type=Path, required=True, help="TSV: id, text")
         parser.add_argument("--qrels", type=Path, required=True, help="TREC: qid 0 claim_id 1")
         parser.add_argument("--json", action="store_true", help="End with one JSON line")
+        parser.add_argument(
+            "--in-memory",
+            action="store_true",
+            help="Compute the claim index in this process instead of building a saved one",
+        )
 
     def handle(self, *args, **options) -> None:
         try:
@@ -25,6 +30,7 @@ class Command(BaseCommand):
                 claims_path=options["claims"],
                 queries_path=options["queries"],
                 qrels_path=options["qrels"],
+                shared=not options["in_memory"],
             )
         except EvaluationError as exc:
             raise CommandError(str(exc)) from exc

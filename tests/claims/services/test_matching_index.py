@@ -7,8 +7,8 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
-from claims.services import matching_index
-from claims.services.matching_index import CACHED_TEXTS, _terms, _vectors, _words
+from claims.services import matching_terms
+from claims.services.matching_terms import CACHED_TEXTS, _terms, _vectors, _words
 
 
 class CountingEncoder:
@@ -27,8 +27,8 @@ class CountingEncoder:
 @pytest.fixture
 def small_vector_cache(monkeypatch) -> OrderedDict:
     cache: OrderedDict = OrderedDict()
-    monkeypatch.setattr(matching_index, "CACHED_TEXTS", 2)
-    monkeypatch.setattr(matching_index, "_vector_cache", cache)
+    monkeypatch.setattr(matching_terms, "CACHED_TEXTS", 2)
+    monkeypatch.setattr(matching_terms, "_vector_cache", cache)
     return cache
 
 
