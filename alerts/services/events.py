@@ -82,7 +82,9 @@ def _table(model: Any) -> str:
 # are the new immediate notifications plus those of the same events still pending from an
 # earlier run (the last branch reads the table as it was before this statement; = ANY(ARRAY)
 # probes the event index, where IN (SELECT) let the planner scan every e-mail owed).
-_STORE = f"""
+def _store_sql() -> str:
+    # Built when called: the user model is only known once the apps are loaded.
+    return f"""
 WITH events AS (
     INSERT INTO {_table(Event)} (
         kind, key, statement_id, claim_id, watch_id, stance, previous_stance,
@@ -175,7 +177,7 @@ def _store(found: Sequence[_Found]) -> list[int]:
     owed: set[int] = set()
     with connection.cursor() as cursor:
         cursor.execute(
-            _STORE,
+            _store_sql(),
             {
                 **{name: columns[name] for name in _ARRAYS},
                 "now": timezone.now(),
