@@ -15,13 +15,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from alerts.models import Delivery, Event, Notification, Watch
 from alerts.services import permissions, queueing
-from alerts.services.searches import saved_searches_matching
+from alerts.services.searches import Watcher, saved_searches_matching
 from claims.models import ClaimLink, Stance, Statement, Suggestion
 
 OPPOSITE = {Stance.ASSERTS: Stance.DENIES, Stance.DENIES: Stance.ASSERTS}
@@ -30,26 +32,100 @@ URGENCY = {Delivery.IMMEDIATE: 0, Delivery.DIGEST: 1, Delivery.IN_APP: 2}
 
 
 @dataclass
+class _Event:
+    """An Event's columns, as plain values: no model instance per row."""
+
+    kind: str
+    key: str
+    statement_id: int
+    claim_id: int | None = None
+    watch_id: int | None = None
+    stance: str = ""
+    previous_stance: str = ""
+    previous_statement_id: int | None = None
+    confirmed: bool = False
+
+
+@dataclass
 class _Found:
-    event: Event
+    event: _Event
     permissions: tuple[str, ...]
-    watches: list[Watch] = field(default_factory=list)
+    watches: list[Watcher] = field(default_factory=list)
 
 
-def _claim_watches(claim_ids: Iterable[int]) -> dict[int, list[Watch]]:
-    found: dict[int, list[Watch]] = defaultdict(list)
-    rows = Watch.objects.filter(kind=Watch.Kind.CLAIM, claim_id__in=set(claim_ids))
-    for watch in rows.select_related("user"):
-        found[watch.claim_id].append(watch)
+def _watchers(kind: str, target_ids: Iterable[int]) -> dict[int, list[Watcher]]:
+    found: dict[int, list[Watcher]] = defaultdict(list)
+    column = f"{kind}_id"
+    rows = Watch.objects.filter(kind=kind, **{f"{column}__in": set(target_ids)})
+    for pk, user_id, delivery, target in rows.values_list("pk", "user_id", "delivery", column):
+        found[target].append(Watcher(pk, user_id, delivery))
     return found
 
 
-def _speaker_watches(speaker_ids: Iterable[int]) -> dict[int, list[Watch]]:
-    found: dict[int, list[Watch]] = defaultdict(list)
-    rows = Watch.objects.filter(kind=Watch.Kind.SPEAKER, speaker_id__in=set(speaker_ids))
-    for watch in rows.select_related("user"):
-        found[watch.speaker_id].append(watch)
-    return found
+def _claim_watches(claim_ids: Iterable[int]) -> dict[int, list[Watcher]]:
+    return _watchers(Watch.Kind.CLAIM, claim_ids)
+
+
+def _speaker_watches(speaker_ids: Iterable[int]) -> dict[int, list[Watcher]]:
+    return _watchers(Watch.Kind.SPEAKER, speaker_ids)
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# One statement writes a batch's events and fans their notifications out, from arrays.
+# ON CONFLICT (key) DO UPDATE: PostgreSQL then returns the id of every event, new or found,
+# in the same statement. A second run of a task computes the same values; a suggested
+# resurfacing that an analyst accepts becomes confirmed, with the confirmed stance (its users
+# are not told twice: their notifications stand, ON CONFLICT DO NOTHING). The e-mails owed
+# are the new immediate notifications plus those of the same events still pending from an
+# earlier run (the last branch reads the table as it was before this statement; = ANY(ARRAY)
+# probes the event index, where IN (SELECT) let the planner scan every e-mail owed).
+def _store_sql() -> str:
+    # Built when called: the user model is only known once the apps are loaded.
+    return f"""
+WITH events AS (
+    INSERT INTO {_table(Event)} (
+        kind, key, statement_id, claim_id, watch_id, stance, previous_stance,
+        previous_statement_id, confirmed, created_at
+    )
+    SELECT e.*, %(now)s FROM unnest(
+        %(kind)s::varchar[], %(key)s::varchar[], %(statement)s::bigint[], %(claim)s::bigint[],
+        %(watch)s::bigint[], %(stance)s::varchar[], %(previous_stance)s::varchar[],
+        %(previous_statement)s::bigint[], %(confirmed)s::boolean[]
+    ) AS e
+    ON CONFLICT (key) DO UPDATE SET stance = EXCLUDED.stance, confirmed = EXCLUDED.confirmed
+    RETURNING id, key
+), added AS (
+    INSERT INTO {_table(Notification)} (
+        user_id, event_id, watch_id, delivery, email, email_queued_at, created_at
+    )
+    SELECT n.user_id, events.id, n.watch_id, n.delivery,
+        CASE WHEN n.delivery <> %(in_app)s AND u.email <> '' THEN %(pending)s ELSE %(none)s END,
+        %(now)s, %(now)s
+    FROM unnest(
+        %(n_key)s::varchar[], %(n_user)s::bigint[], %(n_watch)s::bigint[], %(n_delivery)s::varchar[]
+    ) AS n(key, user_id, watch_id, delivery)
+    JOIN events ON events.key = n.key
+    JOIN {_table(get_user_model())} u ON u.id = n.user_id
+    ON CONFLICT DO NOTHING
+    RETURNING id, delivery, email
+)
+SELECT id, false FROM events
+UNION ALL
+SELECT id, true FROM added WHERE delivery = %(immediate)s AND email = %(pending)s
+UNION ALL
+SELECT id, true FROM {_table(Notification)}
+WHERE event_id = ANY(ARRAY(SELECT id FROM events))
+  AND delivery = %(immediate)s AND email = %(pending)s
+"""
+
+
+_ARRAYS = (
+    *("kind", "key", "statement", "claim", "watch", "stance", "previous_stance"),
+    *("previous_statement", "confirmed", "n_key", "n_user", "n_watch", "n_delivery"),
+)
 
 
 def _store(found: Sequence[_Found]) -> list[int]:
@@ -63,17 +139,6 @@ def _store(found: Sequence[_Found]) -> list[int]:
     found = list(by_key.values())
     if not found:
         return []
-    # ON CONFLICT (key) DO UPDATE: PostgreSQL then returns the id of every row, new or found,
-    # in the same statement. A second run of a task computes the same values; a suggested
-    # resurfacing that an analyst accepts becomes confirmed, with the confirmed stance (its
-    # users are not told twice: their notifications stand).
-    stored = Event.objects.bulk_create(
-        [item.event for item in found],
-        update_conflicts=True,
-        unique_fields=["key"],
-        update_fields=["stance", "confirmed"],
-    )
-    ids = {event.key: event.pk for event in stored}
     # One query per set of permissions for every user involved, not two per user; an empty
     # set means the caller has checked already (saved searches).
     allowed = {
@@ -85,36 +150,51 @@ def _store(found: Sequence[_Found]) -> list[int]:
         else {w.user_id for item in found if not item.permissions for w in item.watches}
         for perms in {item.permissions for item in found}
     }
-    notifications = []
+    columns: dict[str, list] = defaultdict(list)
     for item in found:
-        event_id = ids[item.event.key]
-        by_user: dict[int, Watch] = {}
+        event = item.event
+        columns["kind"].append(event.kind)
+        columns["key"].append(event.key)
+        columns["statement"].append(event.statement_id)
+        columns["claim"].append(event.claim_id)
+        columns["watch"].append(event.watch_id)
+        columns["stance"].append(event.stance)
+        columns["previous_stance"].append(event.previous_stance)
+        columns["previous_statement"].append(event.previous_statement_id)
+        columns["confirmed"].append(event.confirmed)
+        by_user: dict[int, Watcher] = {}
         for watch in sorted(item.watches, key=lambda w: URGENCY[w.delivery]):
             by_user.setdefault(watch.user_id, watch)
+        permitted = allowed[item.permissions]
         for watch in by_user.values():
-            if watch.user_id not in allowed[item.permissions]:
+            if watch.user_id not in permitted:
                 continue
-            emailed = watch.delivery != Delivery.IN_APP and bool(watch.user.email)
-            notifications.append(
-                Notification(
-                    user_id=watch.user_id,
-                    event_id=event_id,
-                    watch=watch,
-                    delivery=watch.delivery,
-                    email=Notification.Email.PENDING if emailed else Notification.Email.NONE,
-                )
-            )
-    # A second run of the same task finds its notifications there already: nothing changes.
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    owed = list(
-        Notification.objects.filter(
-            event_id__in=ids.values(),
-            delivery=Delivery.IMMEDIATE,
-            email=Notification.Email.PENDING,
-        ).values_list("pk", flat=True)
-    )
-    queueing.emails_queue(owed)
-    return list(ids.values())
+            columns["n_key"].append(event.key)
+            columns["n_user"].append(watch.user_id)
+            columns["n_watch"].append(watch.pk)
+            columns["n_delivery"].append(watch.delivery)
+    event_ids: list[int] = []
+    owed: set[int] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _store_sql(),
+            {
+                **{name: columns[name] for name in _ARRAYS},
+                "now": timezone.now(),
+                "in_app": Delivery.IN_APP,
+                "immediate": Delivery.IMMEDIATE,
+                "pending": Notification.Email.PENDING,
+                "none": Notification.Email.NONE,
+            },
+        )
+        for pk, is_notification in cursor.fetchall():
+            if is_notification:
+                owed.add(pk)
+            else:
+                event_ids.append(pk)
+    # Queued once the transaction commits.
+    queueing.emails_queue(sorted(owed))
+    return event_ids
 
 
 def _resurfaced(pairs: Sequence[tuple[Any, str, bool]]) -> list[_Found]:
@@ -122,7 +202,7 @@ def _resurfaced(pairs: Sequence[tuple[Any, str, bool]]) -> list[_Found]:
     watches = _claim_watches(row.claim_id for row, _, _ in pairs)
     return [
         _Found(
-            Event(
+            _Event(
                 kind=Event.Kind.RESURFACED,
                 key=f"resurfaced:{row.claim_id}:{row.statement_id}",
                 statement_id=row.statement_id,
@@ -184,7 +264,7 @@ def _reversals(links: Sequence[ClaimLink], statements: dict[int, Statement]) -> 
             continue
         found.append(
             _Found(
-                Event(
+                _Event(
                     kind=Event.Kind.REVERSAL,
                     key=f"reversal:{link.claim_id}:{link.statement_id}",
                     statement_id=link.statement_id,
@@ -204,11 +284,11 @@ def _reversals(links: Sequence[ClaimLink], statements: dict[int, Statement]) -> 
 def _search_matches(statement_ids: list[int], *, links: bool) -> list[_Found]:
     return [
         _Found(
-            Event(
+            _Event(
                 kind=Event.Kind.SEARCH,
                 key=f"search:{watch.pk}:{statement_id}",
                 statement_id=statement_id,
-                watch=watch,
+                watch_id=watch.pk,
                 confirmed=links,
             ),
             (),  # saved_searches_matching keeps only users who may search

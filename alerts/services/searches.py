@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import django_filters
 from django.db import connection
@@ -39,6 +40,14 @@ WHERE w.kind = 'search' AND w.search_links = %(links)s
 """
 
 
+class Watcher(NamedTuple):
+    """A watch as the event writer needs it: no model instance (and no user) per row."""
+
+    pk: int
+    user_id: int
+    delivery: str
+
+
 class SavedSearchFilter(StatementFilter):
     """The search page's StatementFilter, with the outlet choices read once per batch
     rather than once per saved search (its __init__ reads them from the database)."""
@@ -65,7 +74,7 @@ def _candidates(
 
 def saved_searches_matching(
     statement_ids: Sequence[int], *, links: bool
-) -> list[tuple[Watch, int]]:
+) -> list[tuple[Watcher, int]]:
     """(saved search, statement) for each new statement a saved search would list.
 
     `links`: only the searches that filter on claim or stance (called when links are
@@ -76,7 +85,13 @@ def saved_searches_matching(
     pairs, exact = _candidates(statement_ids, links=links)
     if not pairs:
         return []
-    watches = Watch.objects.select_related("user").in_bulk(list(pairs))
+    # Plain rows, not models: a broad search makes hundreds of pairs per batch.
+    watches = {
+        pk: Watcher(pk, user_id, delivery)
+        for pk, user_id, delivery in Watch.objects.filter(pk__in=list(pairs)).values_list(
+            "pk", "user_id", "delivery"
+        )
+    }
     user_ids = {watch.user_id for watch in watches.values()}
     may_search = permissions.permitted(user_ids, permissions.SEARCH_PAGE)
     found = [
@@ -88,6 +103,7 @@ def saved_searches_matching(
     rest = [w for w in pairs if w not in exact and watches[w].user_id in may_search]
     if not rest:
         return found
+    queries = dict(Watch.objects.filter(pk__in=rest).values_list("pk", "query"))
     may_links = permissions.permitted(user_ids, visibility.LINK_PERMISSIONS)
     outlets = [("", "---------")] + [
         (str(pk), name) for pk, name in Source.objects.values_list("id", "name")
@@ -95,9 +111,10 @@ def saved_searches_matching(
     branches: list[QuerySet] = []
     for watch_id in rest:
         watch, ids = watches[watch_id], pairs[watch_id]
-        # As on the search page: the filters the user's role may not use are ignored.
+        # As on the search page: the filters the user's role may not use are ignored
+        # (`may_view_links` given: the user is not needed).
         query = saved_search_query(
-            watch.query, user=watch.user, may_view_links=watch.user_id in may_links
+            queries[watch_id], user=None, may_view_links=watch.user_id in may_links
         )
         data = QueryDict(query)
         filterset = SavedSearchFilter(data, outlets=outlets)
