@@ -33,6 +33,7 @@ from claims.selectors import (
     claim_detail,
     claim_list,
     claim_timeline,
+    claims_appearances,
     reviewed_claims,
     statement_list,
     suggestion_list,
@@ -212,13 +213,10 @@ class ClaimReviewFeedView(ListAPIView):
     @extend_schema(responses={200: OpenApiResponse(description="schema.org DataFeed")})
     def get(self, request, *args, **kwargs):
         claims = self.paginate_queryset(reviewed_claims())
+        # One query for the whole page's appearances, not one per claim.
+        appearances = claims_appearances(claims=claims, limit=APPEARANCES_MAX)
         feed = claim_reviews_feed(
-            (
-                claim,
-                claim_review(
-                    claim=claim, links=claim_appearances(claim=claim, limit=APPEARANCES_MAX)
-                ),
-            )
+            (claim, claim_review(claim=claim, links=appearances.get(claim.pk, [])))
             for claim in claims
         )
         return self.paginator.get_paginated_response(feed)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 
 from claims.filters import ClaimFilter, StatementFilter, SuggestionFilter
 from claims.highlight import keys_of_spans
@@ -363,16 +363,19 @@ def claim_links_in_time_order(*, claim: Claim) -> QuerySet[ClaimLink]:
     An undated statement counts from its article's publication, else from when it was stored
     (dates in UTC, as the database keeps them); statements of one day in the order stored.
     """
-    said = Coalesce(
-        "statement__said_on",
-        TruncDate("statement__article__published_at", tzinfo=UTC),
-        TruncDate("statement__created_at", tzinfo=UTC),
-    )
     return (
         ClaimLink.objects.filter(claim=claim)
         .select_related("statement__speaker", "statement__article__source")
-        .annotate(said=said)
+        .annotate(said=_said())
         .order_by("said", "statement_id")
+    )
+
+
+def _said() -> Coalesce:
+    return Coalesce(
+        "statement__said_on",
+        TruncDate("statement__article__published_at", tzinfo=UTC),
+        TruncDate("statement__created_at", tzinfo=UTC),
     )
 
 
@@ -406,3 +409,23 @@ def reviewed_claims() -> QuerySet[Claim]:
 def claim_appearances(*, claim: Claim, limit: int) -> QuerySet[ClaimLink]:
     """The claim's first `limit` links in time order, with their articles and speakers."""
     return claim_links_in_time_order(claim=claim)[:limit]
+
+
+def claims_appearances(*, claims: list[Claim], limit: int) -> dict[int, list[ClaimLink]]:
+    """claim_appearances for a page of claims in one query: claim id -> its first `limit`
+    links in time order (claims without links are left out)."""
+    order = [F("said").asc(), F("statement_id").asc()]
+    links = (
+        ClaimLink.objects.filter(claim__in=claims)
+        .select_related("statement__speaker", "statement__article__source")
+        .annotate(
+            said=_said(),
+            rank=Window(RowNumber(), partition_by=[F("claim_id")], order_by=order),
+        )
+        .filter(rank__lte=limit)
+        .order_by("claim_id", *order)
+    )
+    by_claim: dict[int, list[ClaimLink]] = {}
+    for link in links:
+        by_claim.setdefault(link.claim_id, []).append(link)
+    return by_claim

@@ -116,6 +116,28 @@ def test_the_feed_lists_every_reviewed_claim_by_pages(api_as):
     } == reviewed
 
 
+def test_the_feed_gives_each_claim_its_own_appearances_in_a_few_queries(
+    api_as, django_assert_max_num_queries
+):
+    claims = [_reviewed(n) for n in range(1, 4)]
+    for n, claim in enumerate(claims):
+        for day in (9, 2, 5)[: n + 1]:
+            ClaimLinkFactory(claim=claim, statement=StatementFactory(said_on=date(2026, 10, day)))
+    client = api_as("Viewer")
+    expected = {
+        claim.pk: client.get(f"/api/v1/claims/{claim.pk}/claimreview/").json()["itemReviewed"]
+        for claim in claims
+    }
+    # Token, rate counter, page and one query for every claim's appearances, however many.
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/claimreview/?page_size=10")
+    items = [element["item"] for element in response.json()["dataFeedElement"]]
+    assert len(items) == 3
+    for item in items:
+        claim = Claim.objects.get(text=item["claimReviewed"])
+        assert item["itemReviewed"] == expected[claim.pk]
+
+
 def test_export_then_import_into_an_empty_database_brings_back_the_same_reviews(api_as, tmp_path):
     for n in range(4):
         _reviewed(n, language=["en", "ur", "fa", "ar"][n])
