@@ -563,6 +563,29 @@ class ClaimRemoval(models.Model):
         return f"claim {self.claim_id} changed by transaction {self.xid}"
 
 
+class EncodedText(models.Model):
+    """A text's vector by the dense encoder, computed once and kept: a claim's wording is
+    encoded when first seen and every later build, on any machine, reads it from here
+    (claims/services/vector_store.py). Keyed by the text's digest, not by claim, so an edit
+    back to an earlier wording and the same wording on two claims cost nothing.
+    """
+
+    encoder = models.CharField(max_length=200)
+    # BLAKE2b, 16 bytes, of the text as the matcher joins a claim's phrasings.
+    digest = models.BinaryField(max_length=16)
+    # float32, unit length, little-endian: numpy.frombuffer reads it as it is.
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["encoder", "digest"], name="encodedtext_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.encoder}: {bytes(self.digest).hex()}"
+
+
 class ArticleExtraction(models.Model):
     """What the last extraction of an article found: shown on the article's admin page."""
 

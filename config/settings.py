@@ -271,6 +271,14 @@ MATCH_DELTA_MAX = env_int("CLAIMLEDGER_MATCH_DELTA_MAX", 5_000)
 MATCH_REBUILD_SECONDS = env_int("CLAIMLEDGER_MATCH_REBUILD_SECONDS", 3_600)
 # Optional dense encoder (requirements-ml.txt): a model package name or a local folder.
 MATCH_ENCODER = os.environ.get("CLAIMLEDGER_ENCODER", "")
+# "auto" encodes in bfloat16 where the CPU computes it natively (twice as fast, vectors within
+# 1e-4 of float32's); "float32" or "bfloat16" to choose.
+MATCH_ENCODER_PRECISION = os.environ.get("CLAIMLEDGER_ENCODER_PRECISION", "auto")
+# A build with at least this many documents gets an approximate nearest-neighbour index of its
+# vectors (claims/services/matching_ann.py); below it every vector is compared.
+MATCH_ANN_MIN_DOCUMENTS = env_int("CLAIMLEDGER_MATCH_ANN_MIN_DOCUMENTS", 50_000)
+# Clusters an ANN query reads (of about 4·√n): more finds more of the exact neighbours, slower.
+MATCH_ANN_NPROBE = env_int("CLAIMLEDGER_MATCH_ANN_NPROBE", 32)
 
 # The REST API (api/, under /api/v1/): per-user tokens or the admin session, the roles'
 # model permissions, pages by cursor, requests per token and minute counted in Redis.
@@ -363,4 +371,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # faiss reports at INFO every CPU-specific build it looks for before the one it loads.
+    "loggers": {"faiss.loader": {"level": "WARNING"}},
 }

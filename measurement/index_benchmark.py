@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import resource
 import statistics
@@ -126,10 +127,11 @@ def _statements(count: int, rng: random.Random) -> list[int]:
 class _Worker:
     """A process that maps the index as a Celery worker would, driven over its stdin."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "benchmark", "--index-worker"],
             cwd=settings.BASE_DIR,
+            env={**os.environ, **(env or {})},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

@@ -15,6 +15,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +23,11 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from claims.models import Claim, ClaimVariant, Speaker, SpeakerAlias, Statement
+from claims.services.encoder import encoder_get
 from claims.services.matching import statement_link
 from claims.services.matching_index import match_index
 from claims.services.matching_shared import shared_index_build
+from measurement.dense_benchmark import vectors_preload
 from measurement.schema import throwaway_schema
 from measurement.stats import percentile
 from sources.models import Article, Source
@@ -148,14 +151,21 @@ def _load(
 
 
 def matching_evaluate(
-    *, claims_path: Path, queries_path: Path, qrels_path: Path, shared: bool = True
+    *,
+    claims_path: Path,
+    queries_path: Path,
+    qrels_path: Path,
+    shared: bool = True,
+    vectors: Path | None = None,
+    out: Callable[[str], None] = print,
 ) -> Metrics:
     """Run every query through the link task's code path and score the rankings.
 
     With `shared`, the claim index is built and saved as in production (in a temporary
     folder) and the queries run against its memory-mapped copy; `index_seconds` is the
     build. Inside a transaction (the tests) it cannot be, and each process's in-memory index
-    is used, as on an install without a saved build.
+    is used, as on an install without a saved build. With the encoder configured, the build
+    includes the claims' vectors; `vectors` stores ones encoded earlier first.
     """
     claims = _read_tsv(claims_path, ["id", "text", "title"])
     queries = _read_tsv(queries_path, ["id", "text"])
@@ -172,9 +182,14 @@ def matching_evaluate(
         override_settings(MATCH_AUTO_CONFIRM_THRESHOLD=float("inf"), MATCH_INDEX_DIR=folder),
     ):
         external, statement_ids = _load(claims, queries)
+        encoder = encoder_get()
+        if vectors is not None:
+            if encoder is None:
+                raise EvaluationError("--vectors needs CLAIMLEDGER_ENCODER")
+            vectors_preload(vectors, encoder.name, out)
         started = time.perf_counter()
         if shared:
-            built = shared_index_build()
+            built = shared_index_build(encoder=encoder)
             if built.path is None:
                 raise EvaluationError(f"the claim index was not built: {built.skipped}")
         match_index()

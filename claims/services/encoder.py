@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -42,8 +43,22 @@ class Encoder:
                 f"package with load_model() ({exc}); see requirements-ml.txt"
             ) from exc
 
+        sentence_transformers = sys.modules.get("sentence_transformers")
+        on_torch = sentence_transformers is not None and isinstance(
+            self.model, sentence_transformers.SentenceTransformer
+        )
+        self.precision = _precision(settings.MATCH_ENCODER_PRECISION) if on_torch else "float32"
+
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
+        if self.precision == "bfloat16":
+            import torch
+
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                return self._encode(texts)
+        return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         vectors = self.model.encode(
             texts,
             batch_size=64,
@@ -52,6 +67,22 @@ class Encoder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _precision(setting: str) -> str:
+    """bfloat16 where the CPU has bfloat16 instructions (AVX512-BF16 or AMX) and "auto" asks;
+    on this project's machines it encodes 2.2 times as fast, each vector's cosine with the
+    float32 one at least 0.9999 (README, "Dense vectors")."""
+    if setting not in {"auto", "float32", "bfloat16"}:
+        raise EncoderError(
+            f"CLAIMLEDGER_ENCODER_PRECISION={setting!r}: expected auto, float32 or bfloat16"
+        )
+    if setting != "auto":
+        return setting
+    import torch
+
+    native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    return "bfloat16" if native else "float32"
 
 
 # Held while a model loads, so two threads asking at once load it once.

@@ -46,17 +46,16 @@ from claims.services.matching_terms import (
     CACHED_TEXTS,
     Phrasing,
     _terms,
-    _vectors,
     _words,
 )
 from claims.services.speakers import SpeakerIndex
+from claims.services.vector_store import vectors_for
 
 __all__ = [
     "CACHED_TEXTS",
     "MatchIndex",
     "Phrasing",
     "_terms",
-    "_vectors",
     "_words",
     "index_state",
     "match_index",
@@ -159,7 +158,9 @@ class DeltaIndex(_Postings):
             self.add(claim_id, terms or [""])
         self.vectors: np.ndarray | None = None
         if encoder is not None and documents:
-            self.vectors = _vectors(encoder, [" ".join(t) for t in texts.values()])
+            # The build's document text: the phrasings joined in order, so a claim stored by a
+            # worker here is not encoded again by the next build (vector_store.py).
+            self.vectors = vectors_for(encoder, [" ".join(t) for t in texts.values()])
 
     @property
     def size(self) -> int:
@@ -273,23 +274,34 @@ class MatchIndex:
                 best[claim_id] = (value, bm25)
 
         dense = vector is not None and self.main.vectors is not None and len(self.main.vectors)
-        if dense:
+        if dense and self.main.ann is not None:
+            # The top documents by BM25 and the nearest by the ANN index, fused exactly: the
+            # documents the exact sum would rank first, unless one is in neither list.
+            candidates = np.union1d(
+                _top(scores, CANDIDATE_DOCS),
+                self.main.ann.search(vector, CANDIDATE_DOCS + len(self.delta.excluded)),
+            )
+            if len(self.delta.excluded):
+                candidates = candidates[~np.isin(candidates, self.delta.excluded)]
+            fused = scores[candidates] * scale + DENSE_WEIGHT * (
+                self.main.vectors[candidates] @ vector
+            )
+            top = candidates[_top(fused, CANDIDATE_DOCS)]
+            values = dict(zip(candidates.tolist(), fused.tolist(), strict=True))
+        elif dense:
             fused = scores * scale + DENSE_WEIGHT * (self.main.vectors @ vector)
             if len(self.delta.excluded):
                 fused[self.delta.excluded] = 0.0
+            top = _top(fused, CANDIDATE_DOCS)
+            values = {doc: float(fused[doc]) for doc in top.tolist()}
         else:
             # Relative BM25 orders documents as BM25 does: pick the top documents by BM25 and
             # scale only those, not a million scores.
-            fused = scores
-        k = min(CANDIDATE_DOCS, len(fused))
-        if k:
-            # kth near the start: with many equal (zero) scores, a kth near the end makes
-            # numpy's introselect forty times slower.
-            top = np.argpartition(-fused, k - 1)[:k]
-            for doc in top:
-                value = float(fused[doc]) if dense else float(scores[doc]) * scale
-                if value > 0:
-                    keep(int(self.main.doc_claims[doc]), value, float(scores[doc]))
+            top = _top(scores, CANDIDATE_DOCS)
+            values = {doc: float(scores[doc]) * scale for doc in top.tolist()}
+        for doc in top.tolist():
+            if values[doc] > 0:
+                keep(int(self.main.doc_claims[doc]), values[doc], float(scores[doc]))
         delta_dense = (
             self.delta.vectors @ vector
             if vector is not None and self.delta.vectors is not None
@@ -304,6 +316,16 @@ class MatchIndex:
         for doc, score in link_scores.items():
             keep(self.links.doc_claims[doc], score * scale, score)
         return best
+
+
+def _top(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest values (all of them, if fewer), in no order."""
+    k = min(k, len(values))
+    if not k:
+        return np.zeros(0, dtype=np.int64)
+    # kth near the start: with many equal (zero) scores, a kth near the end makes numpy's
+    # introselect forty times slower.
+    return np.argpartition(-values, k - 1)[:k]
 
 
 # One index per process (each part replaced when the database or the build moves on), so

@@ -24,6 +24,7 @@ import socket
 import time
 import uuid
 import zlib
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,12 +35,16 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from claims.models import MatchingState, SpeakerAlias
-from claims.services.matching_terms import BM25_B, BM25_K1, _terms, _vectors, _words, term_weight
+from claims.services.matching_ann import FILE as ANN_FILE
+from claims.services.matching_ann import Ann, ann_build, ann_load
+from claims.services.matching_terms import BM25_B, BM25_K1, _terms, _words, term_weight
 from claims.services.speakers import SpeakerIndex
+from claims.services.vector_store import digests_of, vectors_for, vectors_prune
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+# 2: each document's language (doc_bases), and the vectors' digests and ANN index.
+FORMAT = 2
 KINDS = ("claim", "variant")
 # Texts per chunk handed to a tokenising process.
 _CHUNK = 20_000
@@ -86,9 +91,13 @@ class SharedIndex:
     languages: list[str]
     subject_ptr: np.ndarray  # claim row -> first subject (CSR pointer)
     subject_ids: np.ndarray
-    vectors: np.ndarray | None
+    doc_bases: np.ndarray  # per document: its language, an index into `bases`
+    bases: list[str]
+    vectors: np.ndarray | None  # per document, unit length, when built with the encoder
+    doc_digests: np.ndarray | None  # per document: the digest of the text its vector is of
     encoder_name: str
     aliases_key: str = ""
+    ann: Ann | None = None  # nearest neighbours of the vectors, in saved builds this large
 
     @property
     def size(self) -> int:
@@ -335,12 +344,18 @@ def shared_index_compute(
     terms_list = [""] * len(vocabulary)
     for term, term_id in vocabulary.items():
         terms_list[term_id] = term
-    vectors = None
+    doc_bases = base_of[order][new_doc].astype(np.int16)
+    vectors = digests = None
     if encoder is not None:
-        document_texts: list[list[str]] = [[] for _ in range(n_docs)]
-        for i, p in enumerate(order):
-            document_texts[doc_of_phrasing[i]].append(rows[p][4])
-        vectors = _vectors(encoder, [" ".join(t) for t in document_texts])
+        vectors, digests = _document_vectors(
+            encoder,
+            texts=[rows[p][4] for p in order],
+            doc_of_phrasing=doc_of_phrasing,
+            doc_claims=doc_claims,
+            doc_bases=doc_bases,
+            bases=list(bases),
+            previous=previous,
+        )
     return SharedIndex(
         name="",
         token=token,
@@ -360,9 +375,77 @@ def shared_index_compute(
         languages=list(languages),
         subject_ptr=subject_ptr,
         subject_ids=subject_ids,
+        doc_bases=doc_bases,
+        bases=list(bases),
         vectors=vectors,
+        doc_digests=digests,
         encoder_name=encoder.name if encoder else "",
     )
+
+
+def _document_vectors(
+    encoder,
+    *,
+    texts: list[str | None],
+    doc_of_phrasing: np.ndarray,
+    doc_claims: np.ndarray,
+    doc_bases: np.ndarray,
+    bases: list[str],
+    previous: SharedIndex | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each document's vector and the digest of its text (its phrasings' texts joined, in
+    phrasing order). A document of a claim unchanged since `previous` takes both from there;
+    the others come from the store, and only texts never encoded go to the model."""
+    n_docs = len(doc_claims)
+    if not n_docs:
+        return np.zeros((0, 0), dtype=np.float32), np.zeros((0, 16), dtype=np.uint8)
+    parts: dict[int, list[str]] = defaultdict(list)
+    kept = np.zeros(n_docs, dtype=bool)
+    for doc, text in zip(doc_of_phrasing.tolist(), texts, strict=True):
+        if text is None:
+            kept[doc] = True
+        else:
+            parts[doc].append(text)
+    if any(kept[doc] for doc in parts):
+        raise _NotReusable("a document with both changed and unchanged phrasings")
+    fresh_docs = np.fromiter(sorted(parts), dtype=np.int64, count=len(parts))
+    kept_docs = np.flatnonzero(kept)
+    fresh_vectors = kept_vectors = None
+    digests = np.zeros((n_docs, 16), dtype=np.uint8)
+    if len(fresh_docs):
+        joined = [" ".join(parts[int(doc)]) for doc in fresh_docs]
+        del parts
+        digests[fresh_docs] = digests_of(joined)
+        fresh_vectors = vectors_for(encoder, joined, digests[fresh_docs])
+    if len(kept_docs):
+        if (
+            previous is None
+            or previous.vectors is None
+            or previous.doc_digests is None
+            or previous.encoder_name != encoder.name
+        ):
+            raise _NotReusable(f"the previous build has no vectors by {encoder.name}")
+        names = list(dict.fromkeys([*bases, *previous.bases]))
+        here = np.array([names.index(b) for b in bases], dtype=np.int64)[doc_bases[kept_docs]]
+        there = np.array([names.index(b) for b in previous.bases], dtype=np.int64)
+        keys = doc_claims[kept_docs] * len(names) + here
+        previous_keys = previous.doc_claims * len(names) + there[previous.doc_bases]
+        sorter = np.argsort(previous_keys, kind="stable")
+        at = np.minimum(np.searchsorted(previous_keys, keys, sorter=sorter), len(sorter) - 1)
+        found = sorter[at]
+        if not np.array_equal(previous_keys[found], keys):
+            raise _NotReusable("a document missing from the previous build")
+        kept_vectors = previous.vectors[found]
+        digests[kept_docs] = previous.doc_digests[found]
+    width = (fresh_vectors if fresh_vectors is not None else kept_vectors).shape[1]
+    vectors = np.empty((n_docs, width), dtype=np.float32)
+    if fresh_vectors is not None:
+        vectors[fresh_docs] = fresh_vectors
+    if kept_vectors is not None:
+        if kept_vectors.shape[1] != width:
+            raise _NotReusable("the previous build's vectors are of another size")
+        vectors[kept_docs] = kept_vectors
+    return vectors, digests
 
 
 _ARRAYS = (
@@ -377,6 +460,7 @@ _ARRAYS = (
     "term_ids",
     "subject_ptr",
     "subject_ids",
+    "doc_bases",
 )
 
 
@@ -452,11 +536,15 @@ def shared_index_save(index: SharedIndex, root: Path) -> Path:
         np.save(temporary / f"{array}.npy", getattr(index, array))
     if index.vectors is not None:
         np.save(temporary / "vectors.npy", index.vectors)
+        np.save(temporary / "doc_digests.npy", index.doc_digests)
+        if len(index.vectors) >= settings.MATCH_ANN_MIN_DOCUMENTS:
+            ann_build(index.vectors, temporary / ANN_FILE)
     meta = {
         "format": FORMAT,
         "token": index.token,
         "xmin": index.xmin,
         "languages": index.languages,
+        "bases": index.bases,
         "encoder": index.encoder_name,
         "aliases": index.aliases_key,
         "built_at": time.time(),
@@ -483,12 +571,13 @@ def shared_index_load(path: Path, *, warm: bool = True) -> SharedIndex:
         meta = json.loads((path / "meta.json").read_text())
         bm25 = bm25s.BM25.load(path, mmap=True, show_progress=False, verbosity=0)
         arrays = {a: np.load(path / f"{a}.npy", mmap_mode="r") for a in _ARRAYS}
-        vectors = (
-            np.load(path / "vectors.npy", mmap_mode="r")
-            if (path / "vectors.npy").exists()
-            else None
-        )
-    except (OSError, ValueError, KeyError) as exc:
+        vectors = digests = None
+        if (path / "vectors.npy").exists():
+            vectors = np.load(path / "vectors.npy", mmap_mode="r")
+            digests = np.load(path / "doc_digests.npy", mmap_mode="r")
+        ann = ann_load(path)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        # RuntimeError: faiss's, for an ANN file it cannot read.
         raise SharedIndexError(f"{path}: not a complete claim index ({exc})") from exc
     if meta.get("format") != FORMAT:
         raise SharedIndexError(f"{path}: index format {meta.get('format')}, expected {FORMAT}")
@@ -505,7 +594,7 @@ def shared_index_load(path: Path, *, warm: bool = True) -> SharedIndex:
     }
     arrays = {name: np.asarray(array) for name, array in arrays.items()}
     if vectors is not None:
-        vectors = np.asarray(vectors)
+        vectors, digests = np.asarray(vectors), np.asarray(digests)
     vocabulary = bm25.vocab_dict
     terms = [""] * len(vocabulary)
     for term, term_id in vocabulary.items():
@@ -518,9 +607,12 @@ def shared_index_load(path: Path, *, warm: bool = True) -> SharedIndex:
         vocabulary=vocabulary,
         terms=terms,
         languages=meta["languages"],
+        bases=meta["bases"],
         vectors=vectors,
+        doc_digests=digests,
         encoder_name=meta["encoder"],
         aliases_key=meta.get("aliases", ""),
+        ann=ann,
         **arrays,
     )
 
@@ -566,6 +658,9 @@ def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
                 previous = None  # every claim's subjects must be found again
             token, xmin, rows = snapshot_rows(previous.xmin if previous is not None else None)
             aliases = SpeakerIndex(alias_rows)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT now()")
+                snapshot_at = cursor.fetchone()[0]
         if not token:
             # No claim was ever written: the state row (and its token) does not exist yet.
             MatchingState.objects.get_or_create(
@@ -596,6 +691,11 @@ def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
         root = index_root(token)
         path = shared_index_save(index, root)
         _prune(root, keep=keep)
+        if encoder is not None:
+            # Vectors of wordings no claim has had since the snapshot: edited or deleted.
+            forgotten = vectors_prune(encoder.name, index.doc_digests, before=snapshot_at)
+            if forgotten:
+                logger.info("claim index: %d vectors of past wordings forgotten", forgotten)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -608,17 +708,21 @@ def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
 
 
 def _previous(encoder) -> SharedIndex | None:
-    """The build `current` points at, whose analysis the next build reuses for unchanged
-    claims (not with an encoder: its vectors are per document, computed again)."""
+    """The build `current` points at, whose analysis (and vectors, by the same encoder) the
+    next build reuses for unchanged claims."""
     token = index_state()[0]
     path = current_path(token) if token else None
-    if path is None or encoder is not None:
+    if path is None:
         return None
     try:
-        return shared_index_load(path, warm=False)
+        previous = shared_index_load(path, warm=False)
     except SharedIndexError as exc:
         logger.warning("%s", exc)
         return None
+    if encoder is not None and (previous.vectors is None or previous.encoder_name != encoder.name):
+        # Its claims' texts must be read again to look their vectors up in the store.
+        return None
+    return previous
 
 
 def _prune(root: Path, *, keep: int) -> None:
@@ -660,6 +764,11 @@ def shared_index_staleness() -> str:
         meta = json.loads((path / "meta.json").read_text())
     except (OSError, ValueError):
         return f"{path} cannot be read"
+    if meta.get("format") != FORMAT:
+        return f"{path} is of index format {meta.get('format')}, this version reads {FORMAT}"
+    if meta.get("encoder", "") != settings.MATCH_ENCODER:
+        wanted = settings.MATCH_ENCODER
+        return f"{path} was built with encoder {meta.get('encoder')!r}, not {wanted!r}"
     changed = changed_since(meta["xmin"])
     if changed >= settings.MATCH_DELTA_MAX:
         return f"{changed} claims changed since the last build"

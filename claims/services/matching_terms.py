@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
-
-import numpy as np
 
 from sources.text import search_terms, tokenise
 
@@ -16,7 +13,7 @@ from sources.text import search_terms, tokenise
 BM25_K1 = 0.9
 BM25_B = 0.9
 
-# Analysed texts and dense vectors survive rebuilds: a new claim costs its own analysis only.
+# Analysed texts survive rebuilds: a new claim costs its own analysis only.
 # Each rebuild reads every live text, so the least recently used are texts edited or deleted
 # since. The bound, about twice the largest collection measured in one process (142,240
 # claims, README), holds every text such a rebuild reads and lets the others go.
@@ -47,27 +44,3 @@ def term_weight(documents: int, document_frequency: int) -> float:
     """The IDF bm25s uses (Lucene's), so every part of the index weighs terms alike."""
     n = max(documents, 1)
     return math.log(1 + (n - document_frequency + 0.5) / (document_frequency + 0.5))
-
-
-# Least recently used first. Not an lru_cache: the model encodes all missing texts in one batch.
-_vector_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-
-
-def _vectors(encoder, texts: list[str]) -> np.ndarray:
-    """One row per text; only texts no earlier build encoded go to the model."""
-    # Called only while the index lock is held, so the cache needs no lock of its own.
-    found = {}
-    for text in texts:
-        vector = _vector_cache.get(text)
-        if vector is not None:
-            _vector_cache.move_to_end(text)
-            found[text] = vector
-    missing = list(dict.fromkeys(text for text in texts if text not in found))
-    if missing:
-        for text, vector in zip(missing, encoder.encode(missing), strict=True):
-            found[text] = _vector_cache[text] = vector
-        while len(_vector_cache) > CACHED_TEXTS:
-            _vector_cache.popitem(last=False)
-    if not texts:
-        return np.zeros((0, 0), dtype=np.float32)
-    return np.stack([found[text] for text in texts])

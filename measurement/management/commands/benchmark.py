@@ -19,6 +19,7 @@ from measurement.analyst_benchmark import (
     bench_one_at_a_time,
 )
 from measurement.api_benchmark import api_benchmark_run
+from measurement.dense_benchmark import DenseBenchmarkError, dense_benchmark_run
 from measurement.index_benchmark import index_benchmark_run, index_worker
 from measurement.rescan_benchmark import rescan_benchmark_run
 from measurement.web_benchmark import benchmark_run
@@ -27,7 +28,7 @@ from measurement.web_benchmark import benchmark_run
 WEB_PARTS = {"search", "admin", "export", "alerts"}
 DEFAULT_PARTS = WEB_PARTS | {"api", "analyst"}
 # The matcher's parts need a claims file and minutes at scale: only when asked for.
-PARTS = DEFAULT_PARTS | {"index", "rescan"}
+PARTS = DEFAULT_PARTS | {"index", "rescan", "dense"}
 
 
 class Command(BaseCommand):
@@ -67,6 +68,16 @@ class Command(BaseCommand):
             "--claims-file",
             type=Path,
             help="index: a claims TSV (generate_claims) to add from until there are --claims",
+        )
+        parser.add_argument(
+            "--vectors",
+            type=Path,
+            help="dense: a folder of .npz chunks (digests, vectors) encoded earlier, to store",
+        )
+        parser.add_argument(
+            "--queries",
+            type=Path,
+            help="dense: statements to search with, a TSV of id and text (CLEF's queries)",
         )
         # The worker processes the index part starts: not for use by hand.
         parser.add_argument("--index-worker", action="store_true", help="(internal)")
@@ -121,5 +132,17 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 out=out,
             )
+        if "dense" in parts:
+            try:
+                dense_benchmark_run(
+                    claims=options["claims"],
+                    claims_file=options["claims_file"],
+                    vectors=options["vectors"],
+                    queries_file=options["queries"],
+                    seed=options["seed"],
+                    out=out,
+                )
+            except DenseBenchmarkError as exc:
+                raise CommandError(str(exc)) from exc
         if "rescan" in parts:
             rescan_benchmark_run(claims_file=options["claims_file"], seed=options["seed"], out=out)

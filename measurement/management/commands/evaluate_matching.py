@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from measurement.dense_benchmark import DenseBenchmarkError
 from measurement.matching_evaluation import EvaluationError, matching_evaluate
 
 
@@ -24,6 +25,13 @@ class Command(BaseCommand):
             help="Compute the claim index in this process instead of building a saved one",
         )
 
+        parser.add_argument(
+            "--vectors",
+            type=Path,
+            help="With CLAIMLEDGER_ENCODER: a folder of .npz chunks (digests, vectors) encoded "
+            "earlier by the same model, stored before the build (benchmark --only dense)",
+        )
+
     def handle(self, *args, **options) -> None:
         try:
             metrics = matching_evaluate(
@@ -31,8 +39,10 @@ class Command(BaseCommand):
                 queries_path=options["queries"],
                 qrels_path=options["qrels"],
                 shared=not options["in_memory"],
+                vectors=options["vectors"],
+                out=self.stdout.write,
             )
-        except EvaluationError as exc:
+        except (EvaluationError, DenseBenchmarkError) as exc:
             raise CommandError(str(exc)) from exc
         figures = metrics.as_json()
         for key, value in figures.items():

@@ -1,0 +1,71 @@
+"""Approximate nearest neighbours of a statement's vector among the claims' (faiss).
+
+An inverted-file index with 8-bit codes (faiss's IVF…,SQ8): the vectors are clustered by
+k-means, and a query reads only the `nprobe` clusters nearest to it. Saved beside the
+lexical index in each build, and memory-mapped read-only by every worker (faiss's
+IO_FLAG_MMAP), so N workers share one copy in the page cache as they do the BM25 arrays.
+The cosine of each candidate is then computed exactly from the build's float32 vectors; the
+index only chooses which documents to look at. Below MATCH_ANN_MIN_DOCUMENTS documents
+the matcher compares every vector instead: that is exact, and fast enough.
+
+What the approximation loses is measured by `benchmark --only dense` (README).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+FILE = "vectors.ivf"
+# Training points per cluster: faiss warns below 39, and more adds time, not quality.
+_TRAIN_PER_LIST = 64
+
+
+def ann_lists(documents: int) -> int:
+    """Clusters for this many vectors: about 4·√n, each with at least 40 members."""
+    return max(1, min(int(4 * math.sqrt(documents)), documents // 40))
+
+
+def ann_build(vectors: np.ndarray, path: Path, *, seed: int = 1) -> None:
+    """Train and fill an index of these unit vectors (row i = document i); write it to path."""
+    import faiss
+
+    n, dimensions = vectors.shape
+    lists = ann_lists(n)
+    index = faiss.index_factory(dimensions, f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(seed)
+    sample = min(n, lists * _TRAIN_PER_LIST)
+    rows = np.sort(rng.choice(n, sample, replace=False)) if sample < n else slice(None)
+    index.cp.seed = seed
+    index.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))
+    step = 100_000
+    for start in range(0, n, step):
+        index.add(np.ascontiguousarray(vectors[start : start + step], dtype=np.float32))
+    faiss.write_index(index, str(path))
+
+
+@dataclass
+class Ann:
+    index: object  # faiss.IndexIVFScalarQuantizer, its lists mapped from the file
+
+    def search(self, vector: np.ndarray, k: int) -> np.ndarray:
+        """Rows of (about) the k documents nearest to the vector, nearest first."""
+        self.index.nprobe = settings.MATCH_ANN_NPROBE
+        query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
+        _, rows = self.index.search(query, k)
+        found = rows[0]
+        return found[found >= 0]
+
+
+def ann_load(folder: Path) -> Ann | None:
+    """Map a build's ANN index read-only, or None if the build has none."""
+    path = folder / FILE
+    if not path.exists():
+        return None
+    import faiss
+
+    return Ann(faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY))

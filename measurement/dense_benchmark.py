@@ -1,0 +1,242 @@
+"""Measure the dense encoder's vectors at scale: `benchmark --only dense` (README, "Dense
+vectors at scale").
+
+Against a database kept for benchmarks, with CLAIMLEDGER_ENCODER set. It adds claims from a
+claims file until there are --claims (as `--only index` does), optionally loads vectors
+encoded earlier (--vectors: a folder of .npz chunks of `digests` and `vectors`, checked
+against the product's encoder on a sample), then:
+
+- builds the index on an empty folder, as a new machine would, and counts what it encoded;
+- adds and edits claims and builds again, counting again;
+- searches the ANN index with real statements' vectors and compares each answer with the
+  exact nearest neighbours (recall@10 and @50, at several nprobe);
+- ranks each statement with the ANN index and with the exact search, and compares the
+  claims each puts first;
+- starts a worker process with the encoder and reports its memory and link latency.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.test.utils import override_settings
+
+from claims.models import Claim, ClaimVariant, EncodedText
+from claims.services.encoder import encoder_get
+from claims.services.matching_index import match_index
+from claims.services.matching_shared import shared_index_build, shared_index_load
+from claims.services.vector_store import stored_vectors, text_digest, vectors_store
+from measurement.index_benchmark import _ms, _statements, _Worker, claims_fill
+from measurement.stats import percentile
+from sources.text import search_terms
+
+NPROBES = (8, 16, 32, 64, 128)
+CHANGED = 100
+
+
+class DenseBenchmarkError(Exception):
+    """The benchmark cannot run as asked; the message says why."""
+
+
+def vectors_preload(folder: Path, encoder_name: str, out: Callable[[str], None]) -> int:
+    """Store vectors encoded earlier by the same model: every *.npz in the folder, each with
+    `digests` (n × 16 bytes) and `vectors` (n × d float32). Returns how many were read."""
+    files = sorted(folder.glob("*.npz"))
+    if not files:
+        raise DenseBenchmarkError(f"{folder}: no .npz files of digests and vectors")
+    started = time.perf_counter()
+    total = 0
+    for path in files:
+        with np.load(path) as chunk:
+            digests = [bytes(row) for row in chunk["digests"]]
+            vectors_store(encoder_name, digests, chunk["vectors"])
+        total += len(digests)
+    out(
+        f"  {total:,} vectors read from {len(files)} files in {folder} and stored in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+    return total
+
+
+def _documents(sample: int, rng: random.Random) -> list[str]:
+    """The texts of sampled claims' documents, joined as the index joins them (the claim's
+    text, then its variants by id; every claim here is English)."""
+    top = Claim.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    ids = sorted({rng.randrange(1, top + 1) for _ in range(sample * 2)})
+    texts = dict(Claim.objects.filter(id__in=ids).values_list("id", "text"))
+    variants: dict[int, list[str]] = {}
+    for claim_id, text in (
+        ClaimVariant.objects.filter(claim_id__in=texts).order_by("id").values_list("claim", "text")
+    ):
+        variants.setdefault(claim_id, []).append(text)
+    return [" ".join([texts[c], *variants.get(c, [])]) for c in list(texts)[:sample]]
+
+
+def _check_stored(encoder, rng: random.Random, out: Callable[[str], None]) -> None:
+    documents = _documents(500, rng)
+    stored = stored_vectors(encoder.name, [text_digest(t) for t in documents])
+    fresh = encoder.encode(documents)
+    cosines = [
+        float(stored[text_digest(text)] @ vector)
+        for text, vector in zip(documents, fresh, strict=True)
+        if text_digest(text) in stored
+    ]
+    out(
+        f"  {len(cosines)} of {len(documents)} sampled claims' vectors are stored; cosine with "
+        f"this process's encoding: min {min(cosines, default=0):.5f}"
+    )
+
+
+def _build(out: Callable[[str], None], what: str, encoder) -> Path:
+    before = EncodedText.objects.filter(encoder=encoder.name).count()
+    result = shared_index_build(encoder=encoder)
+    if result.path is None:
+        raise DenseBenchmarkError(f"the index was not built: {result.skipped}")
+    after = EncodedText.objects.filter(encoder=encoder.name).count()
+    index = shared_index_load(result.path, warm=False)
+    ann = "with" if index.ann is not None else "without"
+    out(
+        f"  {what}: {result.seconds:.1f} s for {result.documents:,} documents, "
+        f"{max(after - before, 0):,} texts encoded, {ann} an ANN index"
+    )
+    return result.path
+
+
+def _change(encoder, rng: random.Random) -> None:
+    """CHANGED new claims and CHANGED edited ones."""
+    marker = rng.randrange(10**9)
+    with transaction.atomic():
+        Claim.objects.bulk_create(
+            Claim(text=f"dense benchmark claim {marker} number {n} on river levels", language="en")
+            for n in range(CHANGED)
+        )
+        for claim in Claim.objects.order_by("?")[:CHANGED]:
+            claim.text = f"{claim.text} (edited {marker})"
+            claim.save(update_fields=["text"])
+
+
+def _queries(queries_file: Path | None, rng: random.Random) -> list[str]:
+    if queries_file is None:
+        documents = _documents(300, rng)
+        # Restatements: a fifth of each claim's words dropped.
+        return [" ".join(w for w in t.split() if rng.random() > 0.2) or t for t in documents]
+    csv.field_size_limit(10**8)
+    with queries_file.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f, delimiter="\t"))[1:]
+    return [row[1] for row in rows if len(row) > 1]
+
+
+def _recall(index, vectors: np.ndarray, out: Callable[[str], None]) -> None:
+    """The ANN index's answers against the exact nearest neighbours, query by query."""
+    exact = []
+    started = time.perf_counter()
+    for vector in vectors:
+        similarity = index.vectors @ vector
+        top = np.argpartition(-similarity, 50)[:50]
+        exact.append(top[np.argsort(-similarity[top])])
+    exact_ms = (time.perf_counter() - started) / len(vectors) * 1000
+    out(f"  exact search over {len(index.vectors):,} vectors: {exact_ms:.1f} ms a query (mean)")
+    for nprobe in NPROBES:
+        with override_settings(MATCH_ANN_NPROBE=nprobe):
+            found, times = [], []
+            for vector in vectors:
+                started = time.perf_counter()
+                found.append(index.ann.search(vector, 50))
+                times.append(time.perf_counter() - started)
+        pairs = list(zip(found, exact, strict=True))
+        at10 = statistics.fmean(len(set(f[:10]) & set(e[:10])) / 10 for f, e in pairs)
+        at50 = statistics.fmean(len(set(f) & set(e)) / 50 for f, e in pairs)
+        p50, p95 = statistics.median(times) * 1000, percentile(times, 95) * 1000
+        out(
+            f"  ANN nprobe {nprobe:3d}: recall@10 {at10:.3f}  recall@50 {at50:.3f}  "
+            f"p50 {p50:.2f} ms  p95 {p95:.2f} ms"
+        )
+
+
+def _agreement(texts: list[str], vectors: np.ndarray, out: Callable[[str], None]) -> None:
+    """The claims the matcher ranks first through the ANN index and through the exact search."""
+    index = match_index()
+    ann = index.main.ann
+    same1, same5, times = [], [], {"ann": [], "exact": []}
+    for text, vector in zip(texts, vectors, strict=True):
+        terms = list(dict.fromkeys(search_terms(text, "en")))
+        ranked = {}
+        for name, used in (("ann", ann), ("exact", None)):
+            index.main.ann = used
+            started = time.perf_counter()
+            scores = index.rank(terms, vector)
+            times[name].append(time.perf_counter() - started)
+            ranked[name] = sorted(scores, key=lambda c: (-scores[c][0], c))[:5]
+        index.main.ann = ann
+        same1.append(ranked["ann"][:1] == ranked["exact"][:1])
+        same5.append(ranked["ann"] == ranked["exact"])
+    out(
+        f"  matcher's ranking, ANN against exact, {len(texts)} statements: same first claim "
+        f"{statistics.fmean(same1):.1%}, same first five {statistics.fmean(same5):.1%}"
+    )
+    out(f"  ranking with ANN:   {_ms(times['ann'])}")
+    out(f"  ranking, exact:     {_ms(times['exact'])}")
+
+
+def dense_benchmark_run(
+    *,
+    claims: int,
+    claims_file: Path | None,
+    vectors: Path | None,
+    queries_file: Path | None,
+    seed: int,
+    out: Callable[[str], None],
+) -> None:
+    encoder = encoder_get()
+    if encoder is None:
+        raise DenseBenchmarkError("--only dense needs CLAIMLEDGER_ENCODER (requirements-ml.txt)")
+    rng = random.Random(seed)
+    if claims_file is not None:
+        claims = claims_fill(count=claims, claims_file=claims_file, out=out)
+    out(f"dense: {claims:,} claims, encoder {encoder.name} ({encoder.precision})")
+    if vectors is not None:
+        vectors_preload(vectors, encoder.name, out)
+    _check_stored(encoder, rng, out)
+    parent = settings.MATCH_INDEX_DIR.parent
+    folder = Path(tempfile.mkdtemp(prefix="claimledger-dense-", dir=parent))
+    with override_settings(MATCH_INDEX_DIR=folder):
+        _build(out, "build on an empty folder (a new machine)", encoder)
+        _change(encoder, rng)
+        path = _build(out, f"build after {CHANGED} claims added and {CHANGED} edited", encoder)
+        index = shared_index_load(path)
+        texts = _queries(queries_file, rng)
+        started = time.perf_counter()
+        query_vectors = encoder.encode(texts)
+        out(
+            f"  {len(texts)} statements encoded in {time.perf_counter() - started:.1f} s "
+            f"({len(texts) / (time.perf_counter() - started):.0f} a second)"
+        )
+        if index.ann is None:
+            least = settings.MATCH_ANN_MIN_DOCUMENTS
+            out(f"  no ANN index: below MATCH_ANN_MIN_DOCUMENTS ({least:,})")
+        else:
+            _recall(index, query_vectors, out)
+            _agreement(texts, query_vectors, out)
+        statement_ids = _statements(150, rng)
+        worker = _Worker(env={"CLAIMLEDGER_MATCH_INDEX_DIR": str(folder)})
+        try:
+            ready = worker.ready
+            out(
+                f"  worker with the encoder mapped the index in {ready['load_seconds']:.1f} s: "
+                f"RSS {ready['rss_kib'] / 1024:,.0f} MiB, "
+                f"private {ready['private_kib'] / 1024:,.0f} MiB"
+            )
+            linked = worker.ask({"do": "link", "statements": statement_ids})
+            out(f"  link, encoder and ANN, {len(statement_ids)} statements: {_ms(linked['link'])}")
+            out(f"  worker after linking: private {linked['private_kib'] / 1024:,.0f} MiB")
+        finally:
+            worker.stop()

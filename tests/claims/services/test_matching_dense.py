@@ -1,0 +1,213 @@
+"""Dense vectors at scale: each wording encoded once and stored, reused by every later build
+on any machine, and searched through an approximate nearest-neighbour index that finds what
+the exact search finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claims.models import Claim, ClaimVariant, EncodedText, Suggestion
+from claims.services import queueing, vector_store
+from claims.services.encoder import EncoderError, _precision, encoder_get
+from claims.services.matching import statement_match
+from claims.services.matching_index import match_index
+from claims.services.matching_shared import shared_index_build, shared_index_load
+from claims.services.vector_store import text_digest, vectors_for
+from config.celery import app
+from tests import encoders
+from tests.factories import ClaimFactory, StatementFactory
+from tests.workers import WorkerProcess, wait_until
+
+BRIDGE = "The harbour bridge will close for repairs in spring"
+FERRY = "The night ferry to the islands returns after twelve years"
+TRAM = "Tram fares double next month"
+TOPICS = ["river", "budget", "school", "tariff", "vaccine", "border", "election", "harvest"]
+
+
+@pytest.fixture
+def encoder(settings, tmp_path):
+    settings.MATCH_ENCODER = "tests.encoders"
+    settings.MATCH_INDEX_DIR = tmp_path / "machine-1"
+    vector_store._cache.clear()
+    encoders.encoded.clear()
+    yield encoder_get()
+    vector_store._cache.clear()
+
+
+def _claims(count: int) -> None:
+    Claim.objects.bulk_create(
+        Claim(text=" ".join(TOPICS[(n * 7 + k * 3) % len(TOPICS)] for k in range(5)) + f" n{n}")
+        for n in range(count)
+    )
+
+
+def _new_machine(settings, tmp_path: Path, name: str) -> None:
+    """Another machine's empty index folder, and a fresh process's empty cache."""
+    settings.MATCH_INDEX_DIR = tmp_path / name
+    vector_store._cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_on_a_new_machine_encodes_no_claim_again(encoder, settings, tmp_path) -> None:
+    ClaimFactory(text=BRIDGE)
+    tram = ClaimFactory(text=TRAM)
+    ClaimVariant.objects.create(
+        claim=tram, text="Tram tickets will cost twice as much", language="en"
+    )
+    first = shared_index_build(encoder=encoder)
+    assert sorted(encoders.encoded) == sorted(
+        [BRIDGE, f"{TRAM} Tram tickets will cost twice as much"]
+    )
+
+    _new_machine(settings, tmp_path, "machine-2")
+    encoders.encoded.clear()
+    second = shared_index_build(encoder=encoder)
+
+    assert encoders.encoded == []
+    np.testing.assert_array_equal(
+        shared_index_load(first.path).vectors, shared_index_load(second.path).vectors
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_encodes_only_the_claims_added_or_edited_since(encoder, settings) -> None:
+    ferry = ClaimFactory(text=FERRY)
+    ClaimFactory(text=TRAM)
+    shared_index_build(encoder=encoder)
+    encoders.encoded.clear()
+
+    bridge = ClaimFactory(text=BRIDGE)
+    ferry.text = "The night ferry to the islands returns next summer"
+    ferry.save()
+    # A worker matching a statement meanwhile encodes the two for its delta, and stores them.
+    said = "The harbour bridge closes for repairs"
+    statement_match(statement=StatementFactory(text=said))
+    assert sorted(encoders.encoded) == sorted([said, BRIDGE, ferry.text])
+    vector_store._cache.clear()
+    built = shared_index_load(shared_index_build(encoder=encoder).path)
+
+    assert sorted(encoders.encoded) == sorted([said, BRIDGE, ferry.text])  # none again
+    by_claim = dict(zip(built.doc_claims.tolist(), built.vectors, strict=True))
+    for claim in (bridge, ferry):
+        np.testing.assert_allclose(by_claim[claim.pk], encoder.encode([claim.text])[0], atol=1e-6)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_vectors_of_past_wordings_are_forgotten_at_the_next_build(encoder) -> None:
+    ferry = ClaimFactory(text=FERRY)
+    tram = ClaimFactory(text=TRAM)
+    shared_index_build(encoder=encoder)
+    ferry.text = "The night ferry to the islands returns next summer"
+    ferry.save()
+    tram.delete()
+
+    shared_index_build(encoder=encoder)
+
+    stored = {bytes(d) for d in EncodedText.objects.values_list("digest", flat=True)}
+    assert stored == {text_digest(ferry.text)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_killed_while_encoding_keeps_what_it_encoded(encoder, monkeypatch) -> None:
+    monkeypatch.setattr(vector_store, "CHUNK", 2)
+    texts = [f"claim number {n} about the {TOPICS[n]}" for n in range(5)]
+    for text in texts:
+        ClaimFactory(text=text)
+    encode = encoder.model.encode
+    calls = []
+
+    def dies_on_the_second_chunk(batch, **options):
+        calls.append(batch)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed")
+        return encode(batch, **options)
+
+    monkeypatch.setattr(encoder.model, "encode", dies_on_the_second_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        shared_index_build(encoder=encoder)
+    monkeypatch.undo()
+    vector_store._cache.clear()
+    encoders.encoded.clear()
+
+    shared_index_build(encoder=encoder)
+
+    assert EncodedText.objects.count() == 5
+    assert len(encoders.encoded) == 3  # the first chunk's two came from the store
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ann_index_finds_the_claims_the_exact_search_finds(encoder, settings) -> None:
+    _claims(3000)
+    bridge = ClaimFactory(text=BRIDGE)
+    ferry = ClaimFactory(text=FERRY)
+    statements = [
+        StatementFactory(text="The bridge in the harbour will close for repairs"),
+        StatementFactory(text="After twelve years the ferry to the islands returns"),
+        StatementFactory(text="The school budget and the border tariff"),
+    ]
+    settings.MATCH_ANN_MIN_DOCUMENTS = 10**9
+    assert shared_index_load(shared_index_build(encoder=encoder).path).ann is None
+    exact_ranks = [[m.claim_id for m in statement_match(statement=s)] for s in statements]
+
+    settings.MATCH_ANN_MIN_DOCUMENTS = 1_000
+    approximate = shared_index_build(encoder=encoder)
+    index = match_index()
+
+    assert index.main.name == approximate.path.name and index.main.ann is not None
+    assert [[m.claim_id for m in statement_match(statement=s)] for s in statements] == exact_ranks
+    assert exact_ranks[0][0] == bridge.pk and exact_ranks[1][0] == ferry.pk
+    # The index itself: of the 10 documents it finds nearest to a claim's own vector, nearly
+    # all are as near as the exact 10th (ties count: the filler claims share their words).
+    vectors = index.main.vectors
+    found = []
+    for row in range(0, len(vectors), 100):
+        similarity = vectors @ vectors[row]
+        tenth = np.sort(similarity)[-10]
+        found.append(np.sum(similarity[index.main.ann.search(vectors[row], 10)] >= tenth - 1e-6))
+    assert np.mean(found) >= 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_links_through_the_mapped_ann_index(encoder, settings, tmp_path) -> None:
+    settings.MATCH_ANN_MIN_DOCUMENTS = 1_000
+    _claims(2000)
+    bridge = ClaimFactory(text=BRIDGE)
+    assert shared_index_load(shared_index_build(encoder=encoder).path).ann is not None
+    statement = StatementFactory(text="The bridge in the harbour will close for repairs")
+    worker = WorkerProcess(tmp_path, queue="dense-test")
+    app.control.purge()
+    worker.launch(
+        CLAIMLEDGER_MATCH_INDEX_DIR=str(settings.MATCH_INDEX_DIR),
+        CLAIMLEDGER_ENCODER="tests.encoders",
+        CLAIMLEDGER_MATCH_ANN_MIN_DOCUMENTS="1000",
+    )
+    try:
+        worker.wait_ready()
+        app.send_task(queueing.LINK_STATEMENT, args=(statement.pk,), queue=worker.queue)
+        wait_until(
+            lambda: Suggestion.objects.filter(statement=statement, claim=bridge).exists(),
+            what="the worker's suggestion",
+        )
+    finally:
+        worker.stop()
+    assert "Traceback" not in worker.log.read_text()
+
+
+def test_the_vector_cache_keeps_only_the_most_recently_used(encoder, monkeypatch, db) -> None:
+    monkeypatch.setattr(vector_store, "CACHED_VECTORS", 2)
+
+    vectors = vectors_for(encoder, ["a b", "c d", "e f"])
+
+    assert vectors.shape == (3, encoders.DIMENSIONS)
+    assert [digest for _, digest in vector_store._cache] == [
+        text_digest("c d"),
+        text_digest("e f"),
+    ]
+
+
+def test_an_unknown_precision_is_refused_by_name() -> None:
+    with pytest.raises(EncoderError, match="CLAIMLEDGER_ENCODER_PRECISION='half'"):
+        _precision("half")
