@@ -29,6 +29,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from claims.models import Claim, ClaimVariant, EncodedText
 from claims.services.encoder import encoder_get
@@ -97,16 +98,16 @@ def _check_stored(encoder, rng: random.Random, out: Callable[[str], None]) -> No
 
 
 def _build(out: Callable[[str], None], what: str, encoder) -> Path:
-    before = EncodedText.objects.filter(encoder=encoder.name).count()
+    started = timezone.now()
     result = shared_index_build(encoder=encoder)
     if result.path is None:
         raise DenseBenchmarkError(f"the index was not built: {result.skipped}")
-    after = EncodedText.objects.filter(encoder=encoder.name).count()
+    encoded = EncodedText.objects.filter(encoder=encoder.name, created_at__gte=started).count()
     index = shared_index_load(result.path, warm=False)
     ann = "with" if index.ann is not None else "without"
     out(
         f"  {what}: {result.seconds:.1f} s for {result.documents:,} documents, "
-        f"{max(after - before, 0):,} texts encoded, {ann} an ANN index"
+        f"{encoded:,} texts encoded, {ann} an ANN index"
     )
     return result.path
 
@@ -230,8 +231,13 @@ def dense_benchmark_run(
         worker = _Worker(env={"CLAIMLEDGER_MATCH_INDEX_DIR": str(folder)})
         try:
             ready = worker.ready
+            model = ready["without_index"]
             out(
-                f"  worker with the encoder mapped the index in {ready['load_seconds']:.1f} s: "
+                f"  worker with the encoder loaded: RSS {model['rss_kib'] / 1024:,.0f} MiB, "
+                f"private {model['private_kib'] / 1024:,.0f} MiB (the model and torch)"
+            )
+            out(
+                f"  then mapped the index in {ready['load_seconds']:.1f} s: "
                 f"RSS {ready['rss_kib'] / 1024:,.0f} MiB, "
                 f"private {ready['private_kib'] / 1024:,.0f} MiB"
             )

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 
 from claims.models import Claim, ClaimVariant, Speaker, Statement
+from claims.services.encoder import encoder_get
 from claims.services.matching import statement_link, statement_match
 from claims.services.matching_index import match_index
 from claims.services.matching_shared import shared_index_build
@@ -158,9 +159,12 @@ class _Worker:
 
 def index_worker() -> None:
     """The worker side of `_Worker`: answer JSON commands, one line each."""
+    encoder_get()  # the model, if configured, measured apart from the index
+    without_index = _memory()
     started = time.perf_counter()
     match_index()
-    print(json.dumps({"load_seconds": time.perf_counter() - started, **_memory()}), flush=True)
+    ready = {"load_seconds": time.perf_counter() - started, "without_index": without_index}
+    print(json.dumps({**ready, **_memory()}), flush=True)
     for line in sys.stdin:
         command = json.loads(line)
         if command["do"] == "link":

@@ -14,6 +14,7 @@ What the approximation loses is measured by `benchmark --only dense` (README).
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +42,21 @@ def ann_build(vectors: np.ndarray, path: Path, *, seed: int = 1) -> None:
     sample = min(n, lists * _TRAIN_PER_LIST)
     rows = np.sort(rng.choice(n, sample, replace=False)) if sample < n else slice(None)
     index.cp.seed = seed
-    index.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))
-    step = 100_000
-    for start in range(0, n, step):
-        index.add(np.ascontiguousarray(vectors[start : start + step], dtype=np.float32))
-    faiss.write_index(index, str(path))
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    try:
+        index.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))
+        step = 100_000
+        for start in range(0, n, step):
+            index.add(np.ascontiguousarray(vectors[start : start + step], dtype=np.float32))
+        faiss.write_index(index, str(path))
+    finally:
+        _one_thread(faiss)
+
+
+def _one_thread(faiss) -> None:
+    # A statement's search in one thread: it reads a few thousand codes, and waking a second
+    # OpenMP thread for it costs milliseconds on a machine whose cores are busy.
+    faiss.omp_set_num_threads(1)
 
 
 @dataclass
@@ -68,4 +79,9 @@ def ann_load(folder: Path) -> Ann | None:
         return None
     import faiss
 
-    return Ann(faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY))
+    _one_thread(faiss)
+    index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    # The mapped lists would start 32 threads per search to page them in ahead (several ms
+    # each time); the page cache holds them already, and a search reads them directly.
+    faiss.downcast_InvertedLists(index.invlists).prefetch_nthread = 0
+    return Ann(index)

@@ -63,8 +63,11 @@ def vectors_store(encoder_name: str, digests: Sequence[bytes], vectors: np.ndarr
             # order and never deadlock.
             order = sorted(chunk, key=lambda i: digests[i])
             cursor.execute(
-                f"INSERT INTO {_TABLE} (encoder, digest, vector) "
-                "SELECT %s, d, v FROM unnest(%s::bytea[], %s::bytea[]) AS t(d, v) "
+                # clock_timestamp(), not the transaction's start: a build forgets only what
+                # was written before its snapshot (vectors_prune).
+                f"INSERT INTO {_TABLE} (encoder, digest, vector, created_at) "
+                "SELECT %s, d, v, clock_timestamp() "
+                "FROM unnest(%s::bytea[], %s::bytea[]) AS t(d, v) "
                 "ON CONFLICT (encoder, digest) DO NOTHING",
                 [encoder_name, [digests[i] for i in order], [rows[i].tobytes() for i in order]],
             )
