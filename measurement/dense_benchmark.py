@@ -11,7 +11,8 @@ against the product's encoder on a sample), then:
 - searches the ANN index with real statements' vectors and compares each answer with the
   exact nearest neighbours (recall@10 and @50, at several nprobe);
 - ranks each statement with the ANN index and with the exact search, and compares the
-  claims each puts first;
+  claims each puts first; with --qrels (the queries' relevant claims, as the claims file
+  names them), the matcher's MAP@5 each way;
 - starts a worker process with the encoder and reports its memory and link latency.
 """
 
@@ -31,41 +32,29 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from claims.models import Claim, ClaimVariant, EncodedText
+from claims.models import Claim, ClaimVariant, EncodedText, Statement
 from claims.services.encoder import encoder_get
+from claims.services.matching import statement_match
 from claims.services.matching_index import match_index
 from claims.services.matching_shared import shared_index_build, shared_index_load
-from claims.services.vector_store import stored_vectors, text_digest, vectors_store
+from claims.services.vector_store import stored_vectors, text_digest
 from measurement.index_benchmark import _ms, _statements, _Worker, claims_fill
+from measurement.matching_evaluation import (
+    _average_precision,
+    _read_qrels,
+    _read_tsv,
+    queries_load,
+)
 from measurement.stats import percentile
+from measurement.vectors import vectors_preload
 from sources.text import search_terms
 
-NPROBES = (8, 16, 32, 64, 128)
+NPROBES = (16, 32, 64, 128, 256)
 CHANGED = 100
 
 
 class DenseBenchmarkError(Exception):
     """The benchmark cannot run as asked; the message says why."""
-
-
-def vectors_preload(folder: Path, encoder_name: str, out: Callable[[str], None]) -> int:
-    """Store vectors encoded earlier by the same model: every *.npz in the folder, each with
-    `digests` (n × 16 bytes) and `vectors` (n × d float32). Returns how many were read."""
-    files = sorted(folder.glob("*.npz"))
-    if not files:
-        raise DenseBenchmarkError(f"{folder}: no .npz files of digests and vectors")
-    started = time.perf_counter()
-    total = 0
-    for path in files:
-        with np.load(path) as chunk:
-            digests = [bytes(row) for row in chunk["digests"]]
-            vectors_store(encoder_name, digests, chunk["vectors"])
-        total += len(digests)
-    out(
-        f"  {total:,} vectors read from {len(files)} files in {folder} and stored in "
-        f"{time.perf_counter() - started:.0f} s"
-    )
-    return total
 
 
 def _documents(sample: int, rng: random.Random) -> list[str]:
@@ -120,7 +109,9 @@ def _change(encoder, rng: random.Random) -> None:
             Claim(text=f"dense benchmark claim {marker} number {n} on river levels", language="en")
             for n in range(CHANGED)
         )
-        for claim in Claim.objects.order_by("?")[:CHANGED]:
+        # Generated claims only: a benchmark claim edited would change --qrels' answers.
+        edited = Claim.objects.filter(external_id__startswith="bench-generated-")
+        for claim in edited.order_by("?")[:CHANGED]:
             claim.text = f"{claim.text} (edited {marker})"
             claim.save(update_fields=["text"])
 
@@ -188,12 +179,41 @@ def _agreement(texts: list[str], vectors: np.ndarray, out: Callable[[str], None]
     out(f"  ranking, exact:     {_ms(times['exact'])}")
 
 
+def _map_at_5(queries_file: Path, qrels_file: Path, out: Callable[[str], None]) -> None:
+    """MAP@5 of the matcher (statement_match, as the link task ranks) with the ANN index and
+    with the exact search, on queries whose relevant claims are in the database (claims_fill
+    stored them as `bench-<id>`)."""
+    queries = _read_tsv(queries_file, ["id", "text"])
+    qrels = _read_qrels(qrels_file)
+    statement_ids = queries_load(queries)
+    statements = Statement.objects.select_related("article").in_bulk(statement_ids.values())
+    index = match_index()
+    ann = index.main.ann
+    for name, used in (("ANN", ann), ("exact", None)):
+        index.main.ann = used
+        precision, times = [], []
+        for query_id, statement_id in statement_ids.items():
+            started = time.perf_counter()
+            ranked = [m.claim_id for m in statement_match(statement=statements[statement_id])]
+            times.append(time.perf_counter() - started)
+            external = dict(Claim.objects.filter(id__in=ranked).values_list("id", "external_id"))
+            relevant = {f"bench-{claim}"[:100] for claim in qrels.get(query_id, set())}
+            ranking = [external[claim_id] for claim_id in ranked]
+            precision.append(_average_precision(ranking, relevant, 5))
+        out(
+            f"  MAP@5 with {name:5s} {statistics.fmean(precision):.4f} "
+            f"({len(precision)} queries; statement_match {_ms(times)})"
+        )
+    index.main.ann = ann
+
+
 def dense_benchmark_run(
     *,
     claims: int,
     claims_file: Path | None,
     vectors: Path | None,
     queries_file: Path | None,
+    qrels_file: Path | None,
     seed: int,
     out: Callable[[str], None],
 ) -> None:
@@ -227,6 +247,8 @@ def dense_benchmark_run(
         else:
             _recall(index, query_vectors, out)
             _agreement(texts, query_vectors, out)
+            if queries_file is not None and qrels_file is not None:
+                _map_at_5(queries_file, qrels_file, out)
         statement_ids = _statements(150, rng)
         worker = _Worker(env={"CLAIMLEDGER_MATCH_INDEX_DIR": str(folder)})
         try:

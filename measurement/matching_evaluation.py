@@ -27,9 +27,9 @@ from claims.services.encoder import encoder_get
 from claims.services.matching import statement_link
 from claims.services.matching_index import match_index
 from claims.services.matching_shared import shared_index_build
-from measurement.dense_benchmark import vectors_preload
 from measurement.schema import throwaway_schema
 from measurement.stats import percentile
+from measurement.vectors import vectors_preload
 from sources.models import Article, Source
 from sources.text import content_hash
 
@@ -111,7 +111,17 @@ def _load(
         for claim, (_, text, title) in zip(stored, claims, strict=True)
         if title.strip() and title.strip() != text.strip()
     )
-    source = Source.objects.create(name="Benchmark", domain="benchmark.invalid")
+    return (
+        {claim.pk: claim_id for claim, (claim_id, _, _) in zip(stored, claims, strict=True)},
+        queries_load(queries),
+    )
+
+
+def queries_load(queries: list[list[str]]) -> dict[str, int]:
+    """One statement per (id, text) query, its speaker from a tweet's attribution."""
+    source, _ = Source.objects.get_or_create(
+        domain="benchmark.invalid", defaults={"name": "Benchmark"}
+    )
     speakers: dict[str, Speaker] = {}
     statements = []
     for query_id, text in queries:
@@ -125,13 +135,15 @@ def _load(
             # Only a real name is an alias: "Unknown" would name every claim that says unknown.
             if name:
                 SpeakerAlias.objects.create(speaker=speakers[name], name=name[:300], language="en")
-        article = Article.objects.create(
-            source=source,
+        article, _ = Article.objects.get_or_create(
             url=f"https://benchmark.invalid/{query_id}",
-            body=text,
-            language="en",
-            content_hash=content_hash(text),
-            status="processed",
+            defaults={
+                "source": source,
+                "body": text,
+                "language": "en",
+                "content_hash": content_hash(text),
+                "status": "processed",
+            },
         )
         statements.append(
             Statement(
@@ -144,10 +156,7 @@ def _load(
             )
         )
     created = Statement.objects.bulk_create(statements)
-    return (
-        {claim.pk: claim_id for claim, (claim_id, _, _) in zip(stored, claims, strict=True)},
-        {query_id: s.pk for (query_id, _), s in zip(queries, created, strict=True)},
-    )
+    return {query_id: s.pk for (query_id, _), s in zip(queries, created, strict=True)}
 
 
 def matching_evaluate(

@@ -22,6 +22,7 @@ from measurement.api_benchmark import api_benchmark_run
 from measurement.dense_benchmark import DenseBenchmarkError, dense_benchmark_run
 from measurement.index_benchmark import index_benchmark_run, index_worker
 from measurement.rescan_benchmark import rescan_benchmark_run
+from measurement.vectors import VectorsFileError
 from measurement.web_benchmark import benchmark_run
 
 # Parts timed by web_benchmark.benchmark_run; the others have their own runner below.
@@ -78,6 +79,9 @@ class Command(BaseCommand):
             "--queries",
             type=Path,
             help="dense: statements to search with, a TSV of id and text (CLEF's queries)",
+        )
+        parser.add_argument(
+            "--qrels", type=Path, help="dense: the queries' relevant claims (TREC), for MAP@5"
         )
         # The worker processes the index part starts: not for use by hand.
         parser.add_argument("--index-worker", action="store_true", help="(internal)")
@@ -139,10 +143,11 @@ class Command(BaseCommand):
                     claims_file=options["claims_file"],
                     vectors=options["vectors"],
                     queries_file=options["queries"],
+                    qrels_file=options["qrels"],
                     seed=options["seed"],
                     out=out,
                 )
-            except DenseBenchmarkError as exc:
+            except (DenseBenchmarkError, VectorsFileError) as exc:
                 raise CommandError(str(exc)) from exc
         if "rescan" in parts:
             rescan_benchmark_run(claims_file=options["claims_file"], seed=options["seed"], out=out)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from measurement.dense_benchmark import DenseBenchmarkError
 from measurement.matching_evaluation import EvaluationError, matching_evaluate
+from measurement.vectors import VectorsFileError
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 vectors=options["vectors"],
                 out=self.stdout.write,
             )
-        except (EvaluationError, DenseBenchmarkError) as exc:
+        except (EvaluationError, VectorsFileError) as exc:
             raise CommandError(str(exc)) from exc
         figures = metrics.as_json()
         for key, value in figures.items():
