@@ -731,15 +731,37 @@ def _prune(root: Path, *, keep: int) -> None:
     A worker still mapping a removed build keeps reading it (the files live on until unmapped)
     and moves to `current` at its next match.
     """
-    builds = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    builds = sorted(
+        (
+            p
+            for p in root.iterdir()
+            if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+        ),
+        key=_built_order,
+    )
+    try:
+        serving = os.readlink(root / "current")
+    except OSError:
+        serving = None
     for old in builds[:-keep]:
-        shutil.rmtree(old, ignore_errors=True)
+        if old.name != serving:
+            shutil.rmtree(old, ignore_errors=True)
     for stale in root.glob(f".building-{socket.gethostname()}-*"):
         # A killed build's leftovers: this process holds this machine's lock, so no other
         # build of this machine is in progress.
         shutil.rmtree(stale, ignore_errors=True)
     for link in root.glob(".current-*"):
         link.unlink(missing_ok=True)
+
+
+def _built_order(build: Path) -> tuple[int, float]:
+    """Snapshot, then the time the build was finished: two builds with nothing written between
+    them share a snapshot, and their names' random part says nothing of which came last."""
+    xmin = int(build.name.split("-")[0]) if build.name.split("-")[0].isdigit() else 0
+    try:
+        return xmin, (build / "meta.json").stat().st_mtime
+    except OSError:
+        return xmin, 0.0
 
 
 def changed_since(xmin: int) -> int:

@@ -14,7 +14,12 @@ from claims.services import queueing, vector_store
 from claims.services.encoder import EncoderError, _precision, encoder_get
 from claims.services.matching import statement_match
 from claims.services.matching_index import match_index
-from claims.services.matching_shared import shared_index_build, shared_index_load
+from claims.services.matching_shared import (
+    shared_index_build,
+    shared_index_load,
+    shared_index_refresh,
+    shared_index_staleness,
+)
 from claims.services.vector_store import text_digest, vectors_for
 from config.celery import app
 from tests import encoders
@@ -211,3 +216,16 @@ def test_the_vector_cache_keeps_only_the_most_recently_used(encoder, monkeypatch
 def test_an_unknown_precision_is_refused_by_name() -> None:
     with pytest.raises(EncoderError, match="CLAIMLEDGER_ENCODER_PRECISION='half'"):
         _precision("half")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_turning_the_encoder_on_makes_the_next_refresh_build(encoder, settings) -> None:
+    ClaimFactory(text=BRIDGE)
+    shared_index_build()  # without vectors
+    assert "built with encoder ''" in shared_index_staleness()
+
+    built = shared_index_refresh()
+
+    assert built.path is not None
+    assert shared_index_load(built.path).vectors is not None
+    assert shared_index_staleness() == ""

@@ -284,3 +284,17 @@ def test_a_rebuild_that_reuses_the_last_analysis_equals_one_from_scratch(index_d
         np.testing.assert_allclose(built.scores(query), from_scratch.scores(query), rtol=1e-5)
     assert kept.pk in {pk for _, pk, _, _ in built.phrasings(tram.pk)}
     assert "analysing every claim again" not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_builds_with_nothing_written_between_keep_the_newest_serving(index_dir) -> None:
+    ClaimFactory(text=BRIDGE)
+    builds = [shared_index_build().path for _ in range(4)]
+
+    assert current_path(index_state()[0]) == builds[-1]
+    assert sorted(p for p in builds[-1].parent.iterdir() if not p.is_symlink()) == sorted(
+        builds[-2:]
+    )
+    assert shared_index_load(builds[-1]).claim_ids.tolist() == list(
+        Claim.objects.values_list("id", flat=True)
+    )
