@@ -86,6 +86,27 @@ def _check_stored(encoder, rng: random.Random, out: Callable[[str], None]) -> No
     )
 
 
+def _precisions(encoder, rng: random.Random, out: Callable[[str], None]) -> None:
+    """The encoder's speed in float32 and in bfloat16, and how far apart their vectors are."""
+    if encoder.precision == "float32" and settings.MATCH_ENCODER_PRECISION == "auto":
+        out("  this CPU has no bfloat16 instructions: float32 only")
+        return
+    documents = _documents(2000, rng)
+    vectors = {}
+    configured = encoder.precision
+    try:
+        for precision in ("float32", "bfloat16", "float32", "bfloat16"):
+            encoder.precision = precision
+            started = time.perf_counter()
+            vectors[precision] = encoder.encode(documents)
+            speed = len(documents) / (time.perf_counter() - started)
+            out(f"  encoding {len(documents):,} claims in {precision}: {speed:.0f} a second")
+    finally:
+        encoder.precision = configured
+    cosines = np.sum(vectors["float32"] * vectors["bfloat16"], axis=1)
+    out(f"  cosine of each bfloat16 vector with its float32 one: min {cosines.min():.5f}")
+
+
 def _build(out: Callable[[str], None], what: str, encoder) -> Path:
     started = timezone.now()
     result = shared_index_build(encoder=encoder)
@@ -227,6 +248,7 @@ def dense_benchmark_run(
     if vectors is not None:
         vectors_preload(vectors, encoder.name, out)
     _check_stored(encoder, rng, out)
+    _precisions(encoder, rng, out)
     parent = settings.MATCH_INDEX_DIR.parent
     folder = Path(tempfile.mkdtemp(prefix="claimledger-dense-", dir=parent))
     with override_settings(MATCH_INDEX_DIR=folder):

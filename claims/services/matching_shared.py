@@ -569,18 +569,24 @@ def shared_index_load(path: Path, *, warm: bool = True) -> SharedIndex:
     """Map a saved build read-only, and read it through once so the first match is warm."""
     try:
         meta = json.loads((path / "meta.json").read_text())
+        if meta.get("format") not in (1, FORMAT):
+            raise SharedIndexError(f"{path}: index format {meta.get('format')}, expected {FORMAT}")
         bm25 = bm25s.BM25.load(path, mmap=True, show_progress=False, verbosity=0)
-        arrays = {a: np.load(path / f"{a}.npy", mmap_mode="r") for a in _ARRAYS}
+        names = [a for a in _ARRAYS if a != "doc_bases" or meta["format"] >= 2]
+        arrays = {a: np.load(path / f"{a}.npy", mmap_mode="r") for a in names}
         vectors = digests = None
-        if (path / "vectors.npy").exists():
+        # A format 1 build's vectors have no digests: served without them until the next
+        # build (shared_index_staleness asks for one).
+        if meta["format"] >= 2 and (path / "vectors.npy").exists():
             vectors = np.load(path / "vectors.npy", mmap_mode="r")
             digests = np.load(path / "doc_digests.npy", mmap_mode="r")
         ann = ann_load(path)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         # RuntimeError: faiss's, for an ANN file it cannot read.
         raise SharedIndexError(f"{path}: not a complete claim index ({exc})") from exc
-    if meta.get("format") != FORMAT:
-        raise SharedIndexError(f"{path}: index format {meta.get('format')}, expected {FORMAT}")
+    bases = meta.get("bases")
+    if "doc_bases" not in arrays:
+        arrays["doc_bases"], bases = _doc_bases_of(arrays, meta["languages"])
     # Page the mapped files in now (from the page cache, shared with the other workers), not
     # one fault at a time during the first matches.
     for array in (bm25.scores["data"], bm25.scores["indices"], *arrays.values()):
@@ -607,7 +613,7 @@ def shared_index_load(path: Path, *, warm: bool = True) -> SharedIndex:
         vocabulary=vocabulary,
         terms=terms,
         languages=meta["languages"],
-        bases=meta["bases"],
+        bases=bases,
         vectors=vectors,
         doc_digests=digests,
         encoder_name=meta["encoder"],
@@ -615,6 +621,20 @@ def shared_index_load(path: Path, *, warm: bool = True) -> SharedIndex:
         ann=ann,
         **arrays,
     )
+
+
+def _doc_bases_of(arrays: dict[str, np.ndarray], languages: list[str]) -> tuple[np.ndarray, list]:
+    """Each document's language, for a format 1 build that did not save it: a document is a
+    run of one claim's phrasings in one base language."""
+    counts = np.diff(arrays["claim_phrasings"])
+    claim_of = np.repeat(arrays["claim_ids"], counts)
+    names = [language.split("-")[0] for language in languages]
+    bases = list(dict.fromkeys(names))
+    code = np.array([bases.index(name) for name in names], dtype=np.int16)
+    base_of = code[arrays["phrasing_language"]] if len(names) else np.zeros(0, dtype=np.int16)
+    new_doc = np.ones(len(claim_of), dtype=bool)
+    new_doc[1:] = (claim_of[1:] != claim_of[:-1]) | (base_of[1:] != base_of[:-1])
+    return base_of[new_doc], bases
 
 
 def _lock_key(root: Path) -> int:

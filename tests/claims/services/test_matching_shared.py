@@ -4,6 +4,7 @@ whole or not at all."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import signal
 import subprocess
@@ -27,6 +28,7 @@ from claims.services.matching_shared import (
     shared_index_compute,
     shared_index_load,
     shared_index_refresh,
+    shared_index_staleness,
     snapshot_rows,
 )
 from claims.services.matching_terms import BM25_B, BM25_K1
@@ -298,3 +300,24 @@ def test_builds_with_nothing_written_between_keep_the_newest_serving(index_dir) 
     assert shared_index_load(builds[-1]).claim_ids.tolist() == list(
         Claim.objects.values_list("id", flat=True)
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_of_the_previous_format_serves_until_the_next_build(index_dir) -> None:
+    ClaimFactory(text=FERRY)
+    tram = ClaimFactory(text="Tram fares double next month")
+    ClaimVariant.objects.create(claim=tram, text="ٹرام کا کرایہ دگنا ہو جائے گا", language="ur")
+    ClaimVariant.objects.create(claim=tram, text="Tram tickets cost twice as much", language="en")
+    path = shared_index_build().path
+    built = shared_index_load(path)
+    meta = json.loads((path / "meta.json").read_text())
+    meta["format"] = 1
+    del meta["bases"]
+    (path / "meta.json").write_text(json.dumps(meta))
+    (path / "doc_bases.npy").unlink()
+
+    older = shared_index_load(path)
+
+    assert [older.bases[b] for b in older.doc_bases] == [built.bases[b] for b in built.doc_bases]
+    assert "index format 1" in shared_index_staleness()
+    assert match_index().main.name == path.name
