@@ -277,7 +277,7 @@ MATCH_ENCODER_PRECISION = os.environ.get("CLAIMLEDGER_ENCODER_PRECISION", "auto"
 # A build with at least this many documents gets an approximate nearest-neighbour index of its
 # vectors (claims/services/matching_ann.py); below it every vector is compared.
 MATCH_ANN_MIN_DOCUMENTS = env_int("CLAIMLEDGER_MATCH_ANN_MIN_DOCUMENTS", 50_000)
-# Clusters an ANN query reads (of about 4·√n): more finds more of the exact neighbours, slower.
+# Clusters an ANN query reads (of about √n): more finds more of the exact neighbours, slower.
 MATCH_ANN_NPROBE = env_int("CLAIMLEDGER_MATCH_ANN_NPROBE", 32)
 
 # The REST API (api/, under /api/v1/): per-user tokens or the admin session, the roles'
