@@ -44,6 +44,9 @@ def ann_build(vectors: np.ndarray, path: Path, *, seed: int = 1) -> None:
     sample = min(n, lists * _TRAIN_PER_LIST)
     rows = np.sort(rng.choice(n, sample, replace=False)) if sample < n else slice(None)
     index.cp.seed = seed
+    # Ten k-means rounds, not faiss's 25: the clusters only choose what a query reads, and
+    # at a million vectors the rounds after ten cost seconds and change no measured recall.
+    index.cp.niter = 10
     faiss.omp_set_num_threads(os.cpu_count() or 1)
     try:
         index.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))

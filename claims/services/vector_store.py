@@ -22,6 +22,8 @@ from claims.models import EncodedText
 CACHED_VECTORS = 50_000
 # Texts per database round trip, and per call of the model (stored after each).
 CHUNK = 5_000
+# Looked up by digest up to this many; more are read in one pass over the encoder's rows.
+SCAN_FROM = 20_000
 
 _TABLE = EncodedText._meta.db_table
 _cache: OrderedDict[tuple[str, bytes], np.ndarray] = OrderedDict()
@@ -40,6 +42,19 @@ def digests_of(texts: Sequence[str]) -> np.ndarray:
 def stored_vectors(encoder_name: str, digests: Sequence[bytes]) -> dict[bytes, np.ndarray]:
     """The stored vectors of these digests (those never encoded are left out)."""
     found: dict[bytes, np.ndarray] = {}
+    if len(digests) > SCAN_FROM:
+        # A build on a new machine wants nearly every row: one pass over the table, streamed,
+        # reads 460,000 in 8 s where lookups by digest took 60 s.
+        wanted = set(digests)
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(
+                f"SELECT digest, vector FROM {_TABLE} WHERE encoder = %s", [encoder_name]
+            )
+            while rows := cursor.fetchmany(CHUNK * 4):
+                for digest, vector in rows:
+                    if (key := bytes(digest)) in wanted:
+                        found[key] = np.frombuffer(vector, dtype="<f4")
+        return found
     with connection.cursor() as cursor:
         for start in range(0, len(digests), CHUNK):
             cursor.execute(

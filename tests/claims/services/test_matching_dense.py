@@ -229,3 +229,17 @@ def test_turning_the_encoder_on_makes_the_next_refresh_build(encoder, settings) 
     assert built.path is not None
     assert shared_index_load(built.path).vectors is not None
     assert shared_index_staleness() == ""
+
+
+def test_many_stored_vectors_are_read_in_one_pass_alike(encoder, monkeypatch, db) -> None:
+    texts = [f"claim {n} on the {TOPICS[n % len(TOPICS)]}" for n in range(30)]
+    vectors_for(encoder, texts)
+    wanted = [text_digest(text) for text in texts[:20]] + [text_digest("never encoded")]
+
+    by_digest = vector_store.stored_vectors(encoder.name, wanted)
+    monkeypatch.setattr(vector_store, "SCAN_FROM", 5)
+    in_one_pass = vector_store.stored_vectors(encoder.name, wanted)
+
+    assert set(in_one_pass) == set(by_digest) == set(wanted[:20])
+    for digest, vector in by_digest.items():
+        np.testing.assert_array_equal(in_one_pass[digest], vector)
