@@ -286,10 +286,15 @@ class SpeakerIndex:
     def find_all(self, keys: Sequence[str]) -> set[int]:
         """Ids of every speaker named anywhere in the words `keys`."""
         found = set()
-        for i in range(len(keys)):
-            match = self.match_at(keys, i)
-            if match:
-                found.add(match[1])
+        first, prefix = self._by_first, self._by_prefix
+        for i, key in enumerate(keys):
+            # match_at finds nothing at a word no alias starts with (nor, declined, its first
+            # four letters): skipping those makes a build's pass over a million claims' words
+            # seconds, not a minute.
+            if key in first or key[:4] in prefix:
+                match = self.match_at(keys, i)
+                if match:
+                    found.add(match[1])
         return found
 
 
