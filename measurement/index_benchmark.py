@@ -94,20 +94,25 @@ def _store(rows: list[list[str]]) -> None:
 
 def _statements(count: int, rng: random.Random) -> list[int]:
     """Statements that restate random claims loosely (a fifth of the words dropped)."""
-    ids = list(Claim.objects.order_by("?").values_list("text", flat=True)[:count])
+    texts = Claim.objects.order_by("?").values_list("text", flat=True)[:count]
+    return _statements_of(
+        [" ".join([w for w in t.split() if rng.random() > 0.2] or t.split())[:1900] for t in texts]
+    )
+
+
+def _statements_of(texts: list[str]) -> list[int]:
+    """One statement of each text, each in an article of its own; their ids."""
     source, _ = Source.objects.get_or_create(
         domain="benchmark-index.invalid", defaults={"name": "Index benchmark"}
     )
     speaker, _ = Speaker.objects.get_or_create(name="Index benchmark speaker")
     statements = []
-    for number, text in enumerate(ids):
-        words = [w for w in text.split() if rng.random() > 0.2] or text.split()
-        said = " ".join(words)[:1900]
+    for number, text in enumerate(texts):
         url = f"https://benchmark-index.invalid/{time.time_ns()}-{number}"
         article = Article.objects.create(
             source=source,
             url=url,
-            body=said,
+            body=text,
             language="en",
             content_hash=content_hash(url),
             status="processed",
@@ -116,9 +121,9 @@ def _statements(count: int, rng: random.Random) -> list[int]:
             Statement(
                 article=article,
                 speaker=speaker,
-                text=said,
+                text=text,
                 start=0,
-                end=len(said),
+                end=len(text),
                 language="en",
             )
         )
@@ -243,7 +248,7 @@ def index_benchmark_run(
         for n in range(5):
             marker = f"zq{rng.randrange(10**9)}benchmarkmarker{n}"
             text = f"{marker} the reservoir levels fell below the {marker} emergency line"
-            statement = _statements_for(text)
+            statement = _statements_of([text])[0]
             claim = Claim.objects.create(text=text, language="en")
             saved = time.time()
             found = first.ask({"do": "probe", "statement": statement, "claim": claim.pk})
@@ -255,22 +260,3 @@ def index_benchmark_run(
     finally:
         first.stop()
         second.stop()
-
-
-def _statements_for(text: str) -> int:
-    source, _ = Source.objects.get_or_create(
-        domain="benchmark-index.invalid", defaults={"name": "Index benchmark"}
-    )
-    speaker, _ = Speaker.objects.get_or_create(name="Index benchmark speaker")
-    url = f"https://benchmark-index.invalid/{time.time_ns()}"
-    article = Article.objects.create(
-        source=source,
-        url=url,
-        body=text,
-        language="en",
-        content_hash=content_hash(url),
-        status="processed",
-    )
-    return Statement.objects.create(
-        article=article, speaker=speaker, text=text, start=0, end=len(text), language="en"
-    ).pk
