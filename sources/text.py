@@ -61,7 +61,6 @@ _LETTER_MAP = str.maketrans(
 # Urdu writes a hamza seat before yeh where Persian writes yeh alone: آذربائیجان / آذربایجان.
 _HAMZA_SEAT_BEFORE_YEH = re.compile("\u0626(?=[\u06cc\u064a\u06d2])")
 
-_WHITESPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
 
 
@@ -74,18 +73,28 @@ _DIGITS = {
 _INVISIBLES = {ord(ch): None for ch in _BIDI_CONTROLS + _JOINERS + _TATWEEL}
 # After NFKC and casefold(): digits to ASCII, and Turkish İ's leftover combining dot dropped.
 _AFTER_CASEFOLD = {**_DIGITS, 0x0307: None}
+# str.translate looks every character up; these find at C speed whether a text needs it at all
+# (most text needs one or two of the three).
+_HAS_INVISIBLE = re.compile(f"[{_BIDI_CONTROLS}{_JOINERS}{_TATWEEL}]")
+_HAS_MAPPED_LETTER = re.compile("[" + "".join(chr(code) for code in _LETTER_MAP) + "]")
+_HAS_FOLDED_AFTER = re.compile("[" + "".join(chr(code) for code in _AFTER_CASEFOLD) + "]")
 
 
 def normalise(text: str) -> str:
     """Return the comparison key of `text`: same words in any spelling give the same key."""
     # NFKC rather than NFC: it also folds Arabic presentation forms (ﻻ) and full-width Latin.
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_INVISIBLES)
+    if _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLES)
     text = _ARABIC_DIACRITICS.sub("", text)
     text = _HAMZA_SEAT_BEFORE_YEH.sub("", text)
-    text = text.translate(_LETTER_MAP)
-    text = text.casefold().translate(_AFTER_CASEFOLD)
-    return _WHITESPACE.sub(" ", text).strip()
+    if _HAS_MAPPED_LETTER.search(text):
+        text = text.translate(_LETTER_MAP)
+    text = text.casefold()
+    if _HAS_FOLDED_AFTER.search(text):
+        text = text.translate(_AFTER_CASEFOLD)
+    # str.split() splits at the whitespace \s matches, and drops it at both ends.
+    return " ".join(text.split())
 
 
 # A word in the original text: letters and digits plus the marks normalise() removes
@@ -255,10 +264,41 @@ def _base(language: str) -> str:
 
 def search_terms(text: str, language: str) -> list[str]:
     """Return the terms a text is indexed and searched by: tokens less stopwords, stemmed."""
+    return _terms_of(_TOKEN.findall(normalise(_unfold_tags(text))), language)
+
+
+def words_and_terms(text: str, language: str) -> tuple[list[str], list[str]]:
+    """`tokenise(text)` and `search_terms(text, language)` at once.
+
+    A text without links or tags is normalised once for both (normalising is most of either).
+    """
+    unfolded = _unfold_tags(text)
+    words = _TOKEN.findall(normalise(text))
+    tokens = words if unfolded == text else _TOKEN.findall(normalise(unfolded))
+    return words, _terms_of(tokens, language)
+
+
+# Each word's search term by language ("" for a stopword). Words repeat from text to text:
+# stemming each once makes analysing a text about twice as fast. Started again when it grows
+# past the bound (a long-running worker reading years of news).
+_KNOWN_TERMS_MAX = 500_000
+_known_terms: dict[str, dict[str, str]] = {}
+
+
+def _terms_of(tokens: list[str], language: str) -> list[str]:
     language = _base(language)
+    known = _known_terms.get(language)
+    if known is None or len(known) > _KNOWN_TERMS_MAX:
+        known = _known_terms[language] = {}
+    try:
+        return [term for word in tokens if (term := known[word])]
+    except KeyError:
+        new = [word for word in tokens if word not in known]
     stopwords = _stopwords_of(language)
-    words = [w for w in _TOKEN.findall(normalise(_unfold_tags(text))) if w not in stopwords]
-    return _stem(words, language)
+    kept = [word for word in new if word not in stopwords]
+    known.update(dict.fromkeys(new, ""))
+    known.update(zip(kept, _stem(kept, language), strict=True))
+    return [term for word in tokens if (term := known[word])]
 
 
 def word_spans(text: str, language: str) -> list[tuple[str, str, int, int]]:

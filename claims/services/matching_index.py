@@ -323,9 +323,23 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
     k = min(k, len(values))
     if not k:
         return np.zeros(0, dtype=np.int64)
+    best = float(values.max())
+    cut = best / 2
+    # Most of a million scores are far below the best: select among those above a cut, halved
+    # until k pass it (every value of the top k is then above it). 1.5 ms instead of 7 (p50,
+    # 995,685 claims).
+    while cut > best / _TOP_CUT_FLOOR:
+        above = np.flatnonzero(values >= cut)
+        if len(above) >= k:
+            return above[np.argpartition(-values[above], k - 1)[:k]]
+        cut /= 2
     # kth near the start: with many equal (zero) scores, a kth near the end makes numpy's
     # introselect forty times slower.
     return np.argpartition(-values, k - 1)[:k]
+
+
+# How far below the best the cut of _top goes before it looks at every value.
+_TOP_CUT_FLOOR = 1024
 
 
 # One index per process (each part replaced when the database or the build moves on), so

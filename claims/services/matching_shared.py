@@ -37,9 +37,10 @@ from django.db import connection, transaction
 from claims.models import MatchingState, SpeakerAlias
 from claims.services.matching_ann import FILE as ANN_FILE
 from claims.services.matching_ann import Ann, ann_build, ann_load
-from claims.services.matching_terms import BM25_B, BM25_K1, _terms, _words, term_weight
+from claims.services.matching_terms import BM25_B, BM25_K1, term_weight
 from claims.services.speakers import SpeakerIndex
 from claims.services.vector_store import digests_of, vectors_for, vectors_prune
+from sources.text import words_and_terms
 
 logger = logging.getLogger(__name__)
 
@@ -166,30 +167,66 @@ class SharedIndex:
 # Building
 
 
-def _tokenise_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, ...]]:
-    return [_terms(text, language) for text, language in chunk]
+# The speaker aliases a tokenising process looks for, given it when the pool starts.
+_aliases: SpeakerIndex | None = None
 
 
-def _tokenise(texts: list[tuple[str, str]]) -> Iterable[tuple[str, ...]]:
-    """Search terms of every (text, language), on every core: analysis is most of a build."""
+def _set_aliases(aliases: SpeakerIndex | None) -> None:
+    global _aliases
+    _aliases = aliases
+
+
+@dataclass
+class _Analysed:
+    """A chunk of texts analysed: their terms as ids into the chunk's own vocabulary (so a
+    process hands back arrays, and each distinct word once), and the speakers they name."""
+
+    words: list[str]
+    term_ids: np.ndarray
+    lengths: np.ndarray
+    speakers: list[tuple[int, set[int]]]  # (text's place in the chunk, speakers named)
+
+
+def _analyse_chunk(chunk: list[tuple[str, str]]) -> _Analysed:
+    local: dict[str, int] = {}
+    setdefault = local.setdefault
+    ids: list[int] = []
+    lengths = np.empty(len(chunk), dtype=np.int64)
+    speakers = []
+    for j, (text, language) in enumerate(chunk):
+        words, terms = words_and_terms(text, language)
+        ids.extend([setdefault(term, len(local)) for term in terms])
+        lengths[j] = len(terms)
+        found = _aliases.find_all(words) if _aliases else None
+        if found:
+            speakers.append((j, found))
+    return _Analysed(list(local), np.asarray(ids, dtype=np.int32), lengths, speakers)
+
+
+def _analyse(texts: list[tuple[str, str]], aliases: SpeakerIndex) -> Iterable[_Analysed]:
+    """Every (text, language) analysed, a chunk at a time, on every core: analysis is most of
+    a build."""
     chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
     processes = min(os.cpu_count() or 1, len(chunks))
-    if processes <= 1:
-        for chunk in chunks:
-            yield from _tokenise_chunk(chunk)
-        return
-    try:
-        # Fork: the children inherit the loaded code and use no database connection.
-        pool = multiprocessing.get_context("fork").Pool(processes)
-    except (AssertionError, OSError) as exc:
-        # A daemonic process (a Celery pool child) may not have children of its own.
-        logger.info("analysing claims in one process (%s)", exc)
-        for chunk in chunks:
-            yield from _tokenise_chunk(chunk)
+    pool = None
+    if processes > 1:
+        try:
+            # Fork: the children inherit the loaded code and use no database connection.
+            pool = multiprocessing.get_context("fork").Pool(
+                processes, initializer=_set_aliases, initargs=(aliases or None,)
+            )
+        except (AssertionError, OSError) as exc:
+            # A daemonic process (a Celery pool child) may not have children of its own.
+            logger.info("analysing claims in one process (%s)", exc)
+    if pool is None:
+        _set_aliases(aliases or None)
+        try:
+            yield from map(_analyse_chunk, chunks)
+        finally:
+            _set_aliases(None)
         return
     with pool:
-        for terms in pool.imap(_tokenise_chunk, chunks):
-            yield from terms
+        yield from pool.imap(_analyse_chunk, chunks)
 
 
 def _bm25_matrix(
@@ -270,20 +307,26 @@ def shared_index_compute(
     kept_rows = np.flatnonzero(~fresh)
     if len(kept_rows) and previous is None:
         raise _NotReusable("rows without text and no previous build")
-    flat: list[int] = []
+    parts: list[np.ndarray] = []
     subjects: dict[int, set[int]] = {}
     texts = [(rows[i][4], rows[i][3]) for i in fresh_rows]
     setdefault = vocabulary.setdefault
-    for i, terms in zip(fresh_rows, _tokenise(texts), strict=True):
-        lengths[i] = len(terms)
-        flat.extend([setdefault(term, len(vocabulary)) for term in terms])
-        if aliases:
-            found = aliases.find_all(_words(rows[i][4]))
-            if found:
-                subjects.setdefault(int(claim_of[i]), set()).update(found)
+    at = 0
+    for chunk in _analyse(texts, aliases):
+        # The chunk's words in the order they first appear: ids as if analysed one by one.
+        to_global = np.fromiter(
+            (setdefault(word, len(vocabulary)) for word in chunk.words),
+            dtype=np.int32,
+            count=len(chunk.words),
+        )
+        parts.append(to_global[chunk.term_ids])
+        lengths[fresh_rows[at : at + len(chunk.lengths)]] = chunk.lengths
+        for j, found in chunk.speakers:
+            subjects.setdefault(int(claim_of[fresh_rows[at + j]]), set()).update(found)
+        at += len(chunk.lengths)
     del texts
-    fresh_terms = np.asarray(flat, dtype=np.int32)
-    del flat
+    fresh_terms = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+    del parts
     if len(kept_rows):
         previous_keys = previous.phrasing_pk * 2 + previous.phrasing_kind
         sorter = np.argsort(previous_keys, kind="stable")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sources.text import search_terms, tokenise, word_spans
+import pytest
+
+from sources import text as text_module
+from sources.text import search_terms, tokenise, word_spans, words_and_terms
 
 
 def test_english_terms_are_stemmed_without_stopwords() -> None:
@@ -33,9 +36,36 @@ def test_a_regional_language_tag_uses_the_base_language() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The ministers were denying the reports", "en"),
+        ("#ClimateChange is real https://t.co/AbC123 says @JoeBiden", "en"),
+        ("ایران کے لیے آذربائیجان کی سرزمین استعمال نہیں ہوگی", "ur"),
+        ("خبرگزاری #ایران گزارش داد www.irna.ir", "fa"),
+        ("نفى نائب رئيس الوزراء الأنباء", "ar"),
+        ("Мустафаев опроверг слухи", "ru"),
+        ("", "az-Latn"),
+    ],
+)
+def test_words_and_terms_are_tokenise_and_search_terms_in_one_pass(
+    text: str, language: str
+) -> None:
+    assert words_and_terms(text, language) == (tokenise(text), search_terms(text, language))
+
+
 def test_word_spans_point_into_the_text_as_given() -> None:
     text = "وزیرِ خارجہ نے تردید کی"
     spans = word_spans(text, "ur")
     assert [word for word, _, _, _ in spans] == tokenise(text)
     for word, _, start, end in spans:
         assert tokenise(text[start:end]) == [word]
+
+
+def test_the_stemmed_words_kept_for_reuse_do_not_grow_past_their_bound(monkeypatch) -> None:
+    monkeypatch.setattr(text_module, "_KNOWN_TERMS_MAX", 10)
+    monkeypatch.setattr(text_module, "_known_terms", {})
+    for i in range(30):
+        assert search_terms(f"reports{i} denying", "en") == [f"reports{i}", "deni"]
+
+    assert len(text_module._known_terms["en"]) <= 10 + 2

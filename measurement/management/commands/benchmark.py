@@ -71,6 +71,13 @@ class Command(BaseCommand):
             help="index: a claims TSV (generate_claims) to add from until there are --claims",
         )
         parser.add_argument(
+            "--aliases",
+            type=int,
+            default=200,
+            help="index: speaker aliases the build looks for in every claim (names from the "
+            "claims file), added until there are this many",
+        )
+        parser.add_argument(
             "--vectors",
             type=Path,
             help="dense: a folder of .npz chunks (digests, vectors) encoded earlier, to store",
@@ -133,6 +140,7 @@ class Command(BaseCommand):
             index_benchmark_run(
                 claims=options["claims"],
                 claims_file=options["claims_file"],
+                aliases=options["aliases"],
                 seed=options["seed"],
                 out=out,
             )

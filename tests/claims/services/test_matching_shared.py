@@ -34,7 +34,7 @@ from claims.services.matching_shared import (
 from claims.services.matching_terms import BM25_B, BM25_K1
 from claims.services.speakers import SpeakerIndex
 from config.celery import app
-from tests.factories import ClaimFactory, StatementFactory
+from tests.factories import ClaimFactory, SpeakerAliasFactory, StatementFactory
 from tests.workers import WorkerProcess, database_url_for_tests, wait_until
 
 _reports = itertools.count()
@@ -286,6 +286,28 @@ def test_a_rebuild_that_reuses_the_last_analysis_equals_one_from_scratch(index_d
         np.testing.assert_allclose(built.scores(query), from_scratch.scores(query), rtol=1e-5)
     assert kept.pk in {pk for _, pk, _, _ in built.phrasings(tram.pk)}
     assert "analysing every claim again" not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("chunk", [1, 20_000], ids=["on every core", "in one process"])
+def test_a_build_finds_the_speakers_each_claim_names(index_dir, monkeypatch, chunk) -> None:
+    # One text per chunk makes the build analyse on a pool of processes, as at scale.
+    monkeypatch.setattr("claims.services.matching_shared._CHUNK", chunk)
+    hikmet = SpeakerAliasFactory(name="Hikmet Hajiyev").speaker
+    mustafayev = SpeakerAliasFactory(name="Мустафаев", language="ru").speaker
+    SpeakerAliasFactory(speaker=mustafayev, name="مصطفیٰ یوف", language="ur")
+    named = ClaimFactory(text="Hikmet Hajiyev said the airspace was never opened to #IsraelStrikes")
+    declined = ClaimFactory(text="Слухи опроверг Мустафаеву близкий источник", language="ru")
+    urdu = ClaimFactory(text="مصطفی یوف نے کہا کہ زمین استعمال نہیں ہوگی", language="ur")
+    nobody = ClaimFactory(text=FERRY)
+
+    built = shared_index_load(shared_index_build().path)
+
+    assert built.subjects(named.pk) == {hikmet.pk}
+    assert built.subjects(declined.pk) == {mustafayev.pk}
+    assert built.subjects(urdu.pk) == {mustafayev.pk}
+    assert built.subjects(nobody.pk) == set()
+    assert "hajiyev" in {built.terms[i] for _, _, _, ids in built.phrasings(named.pk) for i in ids}
 
 
 @pytest.mark.django_db(transaction=True)
