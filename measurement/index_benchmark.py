@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 from django.conf import settings
 from django.db import transaction
 
@@ -112,12 +113,14 @@ def aliases_fill(*, count: int, claims_file: Path) -> int:
         next(rows)
         for row in itertools.islice(rows, NAME_SAMPLE):
             names.update(_NAME.findall(row[1]))
+    # "The President", "Did Trump": a capitalised stopword starts a sentence, not a name.
+    stopwords = set(STOPWORDS_EN_PLUS)
     taken = set(SpeakerAlias.objects.values_list("name", flat=True))
     with transaction.atomic():
         for name, _ in names.most_common():
             if have >= count:
                 break
-            if name in taken:
+            if name in taken or name.split()[0].lower() in stopwords:
                 continue
             speaker = Speaker.objects.create(name=name)
             SpeakerAlias.objects.create(speaker=speaker, name=name, language="en")

@@ -164,12 +164,12 @@ def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkR
     claim_ids = [m.claim_id for m in matches]
     # A pair suggested before (whatever its review said) or linked already is left alone.
     known = set(
-        Suggestion.objects.filter(statement=statement, claim_id__in=claim_ids).values_list(
-            "claim_id", flat=True
-        )
-    ).union(
-        ClaimLink.objects.filter(statement=statement, claim_id__in=claim_ids).values_list(
-            "claim_id", flat=True
+        Suggestion.objects.filter(statement=statement, claim_id__in=claim_ids)
+        .values_list("claim_id", flat=True)
+        .union(
+            ClaimLink.objects.filter(statement=statement, claim_id__in=claim_ids).values_list(
+                "claim_id", flat=True
+            )
         )
     )
     new = [m for m in matches if m.claim_id not in known]
