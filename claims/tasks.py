@@ -4,9 +4,13 @@ written). Product code queues them through `claims.services.queueing`, by name."
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_init
 
 from claims.services import queueing
+from claims.services.encoder import encoder_get
 from claims.services.extraction.storing import article_extract
 from claims.services.extraction.sweeping import articles_requeue_stale
 from claims.services.matching import statement_link_pending
@@ -15,6 +19,21 @@ from claims.services.matching_shared import shared_index_refresh
 from claims.services.reextraction import article_reextract
 from claims.services.sweeping import claims_requeue_unsearched, statements_requeue_unmatched
 from config.celery import retry_transient
+
+logger = logging.getLogger(__name__)
+
+
+@worker_init.connect
+def _encoder_before_fork(**kwargs) -> None:
+    """Load the dense encoder, if configured, in the worker's main process before its pool
+    forks: every pool process then shares the weights and torch's own memory (copy-on-write)
+    instead of loading them again. Measured with all-MiniLM-L6-v2: a pool process that loads
+    the model keeps 367-518 MiB private; one forked after it, 27 MiB (README, "Dense vectors").
+    """
+    encoder = encoder_get()
+    if encoder is not None:
+        logger.info("dense encoder %s loaded before the pool starts", encoder.name)
+
 
 _RETRY = retry_transient()
 

@@ -196,6 +196,11 @@ def test_a_worker_links_through_the_mapped_ann_index(encoder, settings, tmp_path
             lambda: Suggestion.objects.filter(statement=statement, claim=bridge).exists(),
             what="the worker's suggestion",
         )
+        # The pool's processes are forked after the main process loaded the model, and
+        # share it: loaded once, before the worker was ready.
+        log = worker.log.read_text()
+        assert log.count("hashing model loaded in process") == 1
+        assert log.index("hashing model loaded in process") < log.index("ready.")
     finally:
         worker.stop()
     assert "Traceback" not in worker.log.read_text()
