@@ -10,7 +10,7 @@ from celery import shared_task
 from celery.signals import worker_init
 
 from claims.services import queueing
-from claims.services.encoder import encoder_get
+from claims.services.encoder import EncoderError, encoder_get
 from claims.services.extraction.storing import article_extract
 from claims.services.extraction.sweeping import articles_requeue_stale
 from claims.services.matching import statement_link_pending
@@ -24,13 +24,18 @@ logger = logging.getLogger(__name__)
 
 
 @worker_init.connect
-def _encoder_before_fork(**kwargs) -> None:
+def _encoder_before_fork(**kwargs: object) -> None:
     """Load the dense encoder, if configured, in the worker's main process before its pool
     forks: every pool process then shares the weights and torch's own memory (copy-on-write)
     instead of loading them again. Measured with all-MiniLM-L6-v2: a pool process that loads
     the model keeps 367-518 MiB private; one forked after it, 27 MiB (README, "Dense vectors").
     """
-    encoder = encoder_get()
+    try:
+        encoder = encoder_get()
+    except EncoderError as exc:
+        # Said once here; each task that needs the model says it again (and fails).
+        logger.error("%s", exc)
+        return
     if encoder is not None:
         logger.info("dense encoder %s loaded before the pool starts", encoder.name)
 

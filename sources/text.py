@@ -296,8 +296,10 @@ def _terms_of(tokens: list[str], language: str) -> list[str]:
         new = [word for word in tokens if word not in known]
     stopwords = _stopwords_of(language)
     kept = [word for word in new if word not in stopwords]
-    known.update(dict.fromkeys(new, ""))
-    known.update(zip(kept, _stem(kept, language), strict=True))
+    fresh = dict.fromkeys(new, "")
+    fresh.update(zip(kept, _stem(kept, language), strict=True))
+    # One update: another thread never reads a word's "" (stopword) before its stem.
+    known.update(fresh)
     return [term for word in tokens if (term := known[word])]
 
 

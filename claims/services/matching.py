@@ -165,11 +165,12 @@ def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkR
     # A pair suggested before (whatever its review said) or linked already is left alone.
     known = set(
         Suggestion.objects.filter(statement=statement, claim_id__in=claim_ids)
+        .order_by()
         .values_list("claim_id", flat=True)
         .union(
-            ClaimLink.objects.filter(statement=statement, claim_id__in=claim_ids).values_list(
-                "claim_id", flat=True
-            )
+            ClaimLink.objects.filter(statement=statement, claim_id__in=claim_ids)
+            .order_by()
+            .values_list("claim_id", flat=True)
         )
     )
     new = [m for m in matches if m.claim_id not in known]

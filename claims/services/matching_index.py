@@ -324,15 +324,20 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
     if not k:
         return np.zeros(0, dtype=np.int64)
     best = float(values.max())
-    cut = best / 2
-    # Most of a million scores are far below the best: select among those above a cut, halved
-    # until k pass it (every value of the top k is then above it). 1.5 ms instead of 7 (p50,
-    # 995,685 claims).
-    while cut > best / _TOP_CUT_FLOOR:
-        above = np.flatnonzero(values >= cut)
-        if len(above) >= k:
-            return above[np.argpartition(-values[above], k - 1)[:k]]
-        cut /= 2
+    if best > 0:
+        # Most of a million scores are far below the best: select among those near it, within
+        # a cut halved until k pass (every value of the top k is then above it). 1.5 ms
+        # instead of 7 (p50, 995,685 claims).
+        near = np.flatnonzero(values >= best / _TOP_CUT_FLOOR)
+        if len(near) >= k:
+            near_values = values[near]
+            cut = best / 2
+            while cut > best / _TOP_CUT_FLOOR:
+                above = np.flatnonzero(near_values >= cut)
+                if len(above) >= k:
+                    return near[above[np.argpartition(-near_values[above], k - 1)[:k]]]
+                cut /= 2
+            return near[np.argpartition(-near_values, k - 1)[:k]]
     # kth near the start: with many equal (zero) scores, a kth near the end makes numpy's
     # introselect forty times slower.
     return np.argpartition(-values, k - 1)[:k]

@@ -324,6 +324,8 @@ def shared_index_compute(
         for j, found in chunk.speakers:
             subjects.setdefault(int(claim_of[fresh_rows[at + j]]), set()).update(found)
         at += len(chunk.lengths)
+    if at != len(fresh_rows):
+        raise SharedIndexError(f"analysed {at} of {len(fresh_rows)} texts")
     del texts
     fresh_terms = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
     del parts

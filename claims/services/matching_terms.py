@@ -13,10 +13,8 @@ from sources.text import search_terms, tokenise
 BM25_K1 = 0.9
 BM25_B = 0.9
 
-# Analysed texts survive rebuilds: a new claim costs its own analysis only.
-# Each rebuild reads every live text, so the least recently used are texts edited or deleted
-# since. The bound, about twice the largest collection measured in one process (142,240
-# claims, README), holds every text such a rebuild reads and lets the others go.
+# Analysed texts of the delta and of confirmed statements, kept while the index moves on: a
+# new claim costs its own analysis only. (A shared build analyses in its own processes.)
 CACHED_TEXTS = 300_000
 
 

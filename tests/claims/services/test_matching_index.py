@@ -32,10 +32,21 @@ def test_the_analysed_text_cache_does_not_grow_past_its_bound() -> None:
         np.array([5.0] * 80 + [1.0] * 20),  # ties across the kth place
         np.random.default_rng(2).normal(0, 1, 10_000),  # fused scores can be negative
         -np.random.default_rng(3).random(1_000),
+        np.where(np.arange(100_000) % 9_999 == 0, 1.0 + np.arange(100_000), 0.0),  # 11 hits
+        np.array([1.0, 3.0]),  # fewer documents than k
     ],
-    ids=["long tail", "all zero", "few above zero", "ties", "signed", "all negative"],
+    ids=[
+        "long tail",
+        "all zero",
+        "few above zero",
+        "ties",
+        "signed",
+        "all negative",
+        "few near the best",
+        "fewer than k",
+    ],
 )
-def test_the_top_documents_are_the_k_largest_values(values) -> None:
+def test_the_top_documents_are_the_k_largest_values(values: np.ndarray) -> None:
     top = _top(values, 50)
 
     assert len(top) == len(set(top.tolist())) == min(50, len(values))

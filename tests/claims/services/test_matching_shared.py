@@ -17,11 +17,19 @@ import numpy as np
 import pytest
 from django.conf import settings as django_settings
 
-from claims.models import Claim, ClaimVariant, MatchingStatus, Statement, Suggestion
+from claims.models import (
+    Claim,
+    ClaimVariant,
+    MatchingStatus,
+    SpeakerAlias,
+    Statement,
+    Suggestion,
+)
 from claims.services import queueing
 from claims.services.matching import statement_match
 from claims.services.matching_index import match_index
 from claims.services.matching_shared import (
+    SharedIndex,
     current_path,
     index_state,
     shared_index_build,
@@ -289,8 +297,33 @@ def test_a_rebuild_that_reuses_the_last_analysis_equals_one_from_scratch(index_d
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_build_analysed_on_every_core_equals_one_analysed_in_one_process(monkeypatch) -> None:
+    SpeakerAliasFactory(name="Hikmet Hajiyev")
+    SpeakerAliasFactory(name="Мустафаев", language="ru")
+    _filler(40)
+    ClaimFactory(text="Hikmet Hajiyev said the #AirspaceClosed reports were false")
+    ClaimFactory(text="Слухи опроверг Мустафаеву близкий источник", language="ru")
+    ClaimFactory(text="آذربائیجان اپنی سرزمین استعمال نہیں ہونے دے گا", language="ur")
+    rows = snapshot_rows()[2]
+    aliases = SpeakerIndex(SpeakerAlias.objects.values_list("speaker_id", "name"))
+
+    def built(chunk: int) -> SharedIndex:
+        monkeypatch.setattr("claims.services.matching_shared._CHUNK", chunk)
+        return shared_index_compute(rows=rows, aliases=aliases, token="t", xmin=1)
+
+    pooled, alone = built(3), built(20_000)
+
+    assert list(pooled.vocabulary.items()) == list(alone.vocabulary.items())
+    for name in ("term_ids", "phrasing_terms", "doc_claims", "subject_ptr", "subject_ids"):
+        assert np.array_equal(getattr(pooled, name), getattr(alone, name)), name
+    assert len(alone.subject_ids) == 2
+
+
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("chunk", [1, 20_000], ids=["on every core", "in one process"])
-def test_a_build_finds_the_speakers_each_claim_names(index_dir, monkeypatch, chunk) -> None:
+def test_a_build_finds_the_speakers_each_claim_names(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
     # One text per chunk makes the build analyse on a pool of processes, as at scale.
     monkeypatch.setattr("claims.services.matching_shared._CHUNK", chunk)
     hikmet = SpeakerAliasFactory(name="Hikmet Hajiyev").speaker
