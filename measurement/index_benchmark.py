@@ -34,6 +34,7 @@ from claims.services.encoder import encoder_get
 from claims.services.matching import statement_link, statement_match
 from claims.services.matching_index import match_index
 from claims.services.matching_shared import shared_index_build
+from claims.services.speakers import speaker_alias_add
 from measurement.stats import percentile
 from sources.models import Article, Source
 from sources.text import content_hash
@@ -123,7 +124,7 @@ def aliases_fill(*, count: int, claims_file: Path) -> int:
             if name in taken or name.split()[0].lower() in stopwords:
                 continue
             speaker = Speaker.objects.create(name=name)
-            SpeakerAlias.objects.create(speaker=speaker, name=name, language="en")
+            speaker_alias_add(speaker=speaker, name=name, language="en")
             have += 1
     return have
 

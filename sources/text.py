@@ -273,7 +273,7 @@ def words_and_terms(text: str, language: str) -> tuple[list[str], list[str]]:
     A text without links or tags is normalised once for both (normalising is most of either).
     """
     unfolded = _unfold_tags(text)
-    words = _TOKEN.findall(normalise(text))
+    words = tokenise(text)
     tokens = words if unfolded == text else _TOKEN.findall(normalise(unfolded))
     return words, _terms_of(tokens, language)
 
@@ -293,7 +293,7 @@ def _terms_of(tokens: list[str], language: str) -> list[str]:
     try:
         return [term for word in tokens if (term := known[word])]
     except KeyError:
-        new = [word for word in tokens if word not in known]
+        new = list(dict.fromkeys(word for word in tokens if word not in known))
     stopwords = _stopwords_of(language)
     kept = [word for word in new if word not in stopwords]
     fresh = dict.fromkeys(new, "")

@@ -326,8 +326,8 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
     best = float(values.max())
     if best > 0:
         # Most of a million scores are far below the best: select among those near it, within
-        # a cut halved until k pass (every value of the top k is then above it). 1.5 ms
-        # instead of 7 (p50, 995,685 claims).
+        # a cut halved until k pass (every value of the top k is then above it). 2.2 ms
+        # instead of 7.1 (p50 of 150 statements' BM25 scores, 995,700 claims).
         near = np.flatnonzero(values >= best / _TOP_CUT_FLOOR)
         if len(near) >= k:
             near_values = values[near]

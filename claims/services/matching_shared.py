@@ -167,13 +167,17 @@ class SharedIndex:
 # Building
 
 
-# The speaker aliases a tokenising process looks for, given it when the pool starts.
-_aliases: SpeakerIndex | None = None
+# The speaker aliases an analysing process of the pool looks for, given it when it starts.
+_pool_aliases: SpeakerIndex | None = None
 
 
-def _set_aliases(aliases: SpeakerIndex | None) -> None:
-    global _aliases
-    _aliases = aliases
+def _pool_start(aliases: SpeakerIndex | None) -> None:
+    global _pool_aliases
+    _pool_aliases = aliases
+
+
+def _pool_analyse_chunk(chunk: list[tuple[str, str]]) -> _Analysed:
+    return _analyse_chunk(chunk, _pool_aliases)
 
 
 @dataclass
@@ -187,7 +191,7 @@ class _Analysed:
     speakers: list[tuple[int, set[int]]]  # (text's place in the chunk, speakers named)
 
 
-def _analyse_chunk(chunk: list[tuple[str, str]]) -> _Analysed:
+def _analyse_chunk(chunk: list[tuple[str, str]], aliases: SpeakerIndex | None) -> _Analysed:
     local: dict[str, int] = {}
     setdefault = local.setdefault
     ids: list[int] = []
@@ -197,7 +201,7 @@ def _analyse_chunk(chunk: list[tuple[str, str]]) -> _Analysed:
         words, terms = words_and_terms(text, language)
         ids.extend([setdefault(term, len(local)) for term in terms])
         lengths[j] = len(terms)
-        found = _aliases.find_all(words) if _aliases else None
+        found = aliases.find_all(words) if aliases else None
         if found:
             speakers.append((j, found))
     return _Analysed(list(local), np.asarray(ids, dtype=np.int32), lengths, speakers)
@@ -213,20 +217,17 @@ def _analyse(texts: list[tuple[str, str]], aliases: SpeakerIndex) -> Iterable[_A
         try:
             # Fork: the children inherit the loaded code and use no database connection.
             pool = multiprocessing.get_context("fork").Pool(
-                processes, initializer=_set_aliases, initargs=(aliases or None,)
+                processes, initializer=_pool_start, initargs=(aliases or None,)
             )
         except (AssertionError, OSError) as exc:
             # A daemonic process (a Celery pool child) may not have children of its own.
             logger.info("analysing claims in one process (%s)", exc)
     if pool is None:
-        _set_aliases(aliases or None)
-        try:
-            yield from map(_analyse_chunk, chunks)
-        finally:
-            _set_aliases(None)
+        for chunk in chunks:
+            yield _analyse_chunk(chunk, aliases)
         return
     with pool:
-        yield from pool.imap(_analyse_chunk, chunks)
+        yield from pool.imap(_pool_analyse_chunk, chunks)
 
 
 def _bm25_matrix(

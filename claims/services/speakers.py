@@ -234,6 +234,7 @@ class SpeakerIndex:
         """`aliases`: (speaker id, alias name or key) pairs."""
         self._by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         self._by_prefix: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        self._longest = 0  # words in the longest alias
         self._names: list[tuple[int, str]] = []
         # Built by the first closest(): most indexes only ever look names up exactly.
         self._fuzzy: _FuzzyNames | None = None
@@ -244,11 +245,11 @@ class SpeakerIndex:
             if not tokens:
                 continue
             self._by_first.setdefault(tokens[0], []).append((tokens, speaker_id))
+            self._longest = max(self._longest, len(tokens))
             if len(tokens) == 1 and len(tokens[0]) >= 4:
                 self._by_prefix.setdefault(tokens[0][:4], []).append((tokens, speaker_id))
         for entries in self._by_first.values():
             entries.sort(key=lambda entry: len(entry[0]), reverse=True)
-        self._longest = max((len(e[0][0]) for e in self._by_first.values()), default=0)
 
     def __bool__(self) -> bool:
         return bool(self._by_first)
