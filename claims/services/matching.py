@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -27,6 +27,7 @@ from claims.services.encoder import encoder_get
 from claims.services.matching_index import MatchIndex, Phrasing, match_index
 from claims.services.stance import stance_suggest
 from claims.signals import links_confirmed, suggestions_stored
+from sources.models import Article
 from sources.text import search_terms, tokenise, word_spans
 
 logger = logging.getLogger(__name__)
@@ -163,16 +164,15 @@ def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkR
         return result
     claim_ids = [m.claim_id for m in matches]
     # A pair suggested before (whatever its review said) or linked already is left alone.
-    known = set(
-        Suggestion.objects.filter(statement=statement, claim_id__in=claim_ids)
-        .order_by()
-        .values_list("claim_id", flat=True)
-        .union(
-            ClaimLink.objects.filter(statement=statement, claim_id__in=claim_ids)
-            .order_by()
-            .values_list("claim_id", flat=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT claim_id FROM {_table(Suggestion)} "
+            "WHERE statement_id = %(statement)s AND claim_id = ANY(%(claims)s) "
+            f"UNION SELECT claim_id FROM {_table(ClaimLink)} "
+            "WHERE statement_id = %(statement)s AND claim_id = ANY(%(claims)s)",
+            {"statement": statement.pk, "claims": claim_ids},
         )
-    )
+        known = {claim_id for (claim_id,) in cursor.fetchall()}
     new = [m for m in matches if m.claim_id not in known]
     if not new:
         return result
@@ -234,23 +234,48 @@ def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkR
     return result
 
 
-def _statement_take(*, statement_id: int, pending_only: bool) -> bool:
-    """Mark a statement's matching done, first in the transaction that stores its suggestions.
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# What matching reads of a statement: every column but its search document (a tsvector).
+_TAKEN = [f for f in Statement._meta.concrete_fields if f.name != "search_document"]
+
+
+def _statement_take(*, statement_id: int, pending_only: bool) -> Statement | None:
+    """Mark a statement's matching done, first in the transaction that stores its suggestions,
+    and return it with its article's body (None when no such row, or none pending).
 
     The row lock this UPDATE takes, held until commit, keeps a second worker (it waits, then
     finds the row done) and the sweeper (it skips locked rows) off the statement meanwhile.
+    One round trip, RETURNING the row: a link spends a tenth of its time on the database.
     """
-    rows = Statement.objects.filter(pk=statement_id)
-    if pending_only:
-        rows = rows.filter(matching_status=MatchingStatus.PENDING)
-    changed = rows.update(
-        matching_status=MatchingStatus.DONE, matching_status_changed_at=timezone.now()
+    columns = ", ".join(f"s.{connection.ops.quote_name(f.column)}" for f in _TAKEN)
+    pending = "AND s.matching_status = %(pending)s" if pending_only else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table(Statement)} AS s "
+            "SET matching_status = %(done)s, matching_status_changed_at = %(now)s "
+            f"FROM {_table(Article)} AS a WHERE s.id = %(id)s AND a.id = s.article_id {pending} "
+            f"RETURNING {columns}, a.body",
+            {
+                "id": statement_id,
+                "done": MatchingStatus.DONE,
+                "pending": MatchingStatus.PENDING,
+                "now": timezone.now(),
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    statement = Statement.from_db(connection.alias, [f.attname for f in _TAKEN], row[:-1])
+    statement.article = Article.from_db(
+        connection.alias, ["id", "body"], [statement.article_id, row[-1]]
     )
-    return changed == 1
+    return statement
 
 
-def _statement_link(statement_id: int) -> LinkResult:
-    statement = Statement.objects.select_related("article").get(pk=statement_id)
+def _statement_link(statement: Statement) -> LinkResult:
     matches = statement_match(statement=statement)
     above = [m for m in matches if m.score >= settings.MATCH_SUGGEST_THRESHOLD]
     result = _suggest_or_confirm(statement, above)
@@ -271,9 +296,10 @@ def statement_link(*, statement_id: int) -> LinkResult:
     `evaluate_matching`, the shell. Tasks call `statement_link_pending`.
     """
     with transaction.atomic():
-        if not _statement_take(statement_id=statement_id, pending_only=False):
+        statement = _statement_take(statement_id=statement_id, pending_only=False)
+        if statement is None:
             raise MatchingError(f"statement {statement_id} does not exist")
-        return _statement_link(statement_id)
+        return _statement_link(statement)
 
 
 def statement_link_pending(*, statement_id: int) -> LinkResult | None:
@@ -286,6 +312,7 @@ def statement_link_pending(*, statement_id: int) -> LinkResult | None:
     by a re-extraction before its message arrived.
     """
     with transaction.atomic():
-        if not _statement_take(statement_id=statement_id, pending_only=True):
+        statement = _statement_take(statement_id=statement_id, pending_only=True)
+        if statement is None:
             return None
-        return _statement_link(statement_id)
+        return _statement_link(statement)

@@ -226,11 +226,18 @@ class MatchIndex:
             own = self.delta.phrasings.get(claim_id, [])
         else:
             vocabulary = self.main.vocabulary
-            query = np.array([vocabulary[t] for t in terms if t in vocabulary], dtype=np.int32)
+            query = np.array(sorted(vocabulary[t] for t in terms if t in vocabulary), np.int32)
+            # A sorted search, not np.isin: its set-up costs more than a phrasing's few words,
+            # and a link weighs ten claims (README, "Claim linking at scale").
+            last = max(len(query) - 1, 0)
             for kind, pk, language, ids in self.main.phrasings(claim_id):
                 unique = np.unique(ids)
-                total = float(self.main.idf[unique].sum())
-                shared = float(self.main.idf[unique[np.isin(unique, query)]].sum())
+                weights = self.main.idf[unique]
+                total = float(weights.sum())
+                shared = 0.0
+                if len(query):
+                    found = query[np.minimum(np.searchsorted(query, unique), last)] == unique
+                    shared = float(weights[found].sum())
                 value = shared / total if total else 0.0
                 if best is None or value > best[0]:
                     # The phrasing's words are looked up only for the one that wins.
@@ -261,8 +268,9 @@ class MatchIndex:
             scores[self.delta.excluded] = 0.0
         delta_scores = self.delta.scores(terms)
         link_scores = self.links.scores(terms)
+        main_best = float(scores.max()) if len(scores) else 0.0
         best_bm25 = max(
-            float(scores.max()) if len(scores) else 0.0,
+            main_best,
             max(delta_scores.values(), default=0.0),
             max(link_scores.values(), default=0.0),
         )
@@ -278,7 +286,7 @@ class MatchIndex:
             # The top documents by BM25 and the nearest by the ANN index, fused exactly: the
             # documents the exact sum would rank first, unless one is in neither list.
             candidates = np.union1d(
-                _top(scores, CANDIDATE_DOCS),
+                _top(scores, CANDIDATE_DOCS, main_best),
                 self.main.ann.search(vector, CANDIDATE_DOCS + len(self.delta.excluded)),
             )
             if len(self.delta.excluded):
@@ -297,7 +305,7 @@ class MatchIndex:
         else:
             # Relative BM25 orders documents as BM25 does: pick the top documents by BM25 and
             # scale only those, not a million scores.
-            top = _top(scores, CANDIDATE_DOCS)
+            top = _top(scores, CANDIDATE_DOCS, main_best)
             values = {doc: float(scores[doc]) * scale for doc in top.tolist()}
         for doc in top.tolist():
             if values[doc] > 0:
@@ -318,12 +326,14 @@ class MatchIndex:
         return best
 
 
-def _top(values: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k largest values (all of them, if fewer), in no order."""
+def _top(values: np.ndarray, k: int, best: float | None = None) -> np.ndarray:
+    """Positions of the k largest values (all of them, if fewer), in no order. `best`, the
+    largest value, when the caller has it already: a pass over a million values saved."""
     k = min(k, len(values))
     if not k:
         return np.zeros(0, dtype=np.int64)
-    best = float(values.max())
+    if best is None:
+        best = float(values.max())
     if best > 0:
         # Most of a million scores are far below the best: select among those near it, within
         # a cut halved until k pass (every value of the top k is then above it). 2.2 ms
