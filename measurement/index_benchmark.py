@@ -31,7 +31,7 @@ from django.db import transaction
 
 from claims.models import Claim, ClaimVariant, Speaker, SpeakerAlias, Statement
 from claims.services.encoder import encoder_get
-from claims.services.matching import statement_link, statement_match
+from claims.services.matching import statement_link, statement_match, statements_encode
 from claims.services.matching_index import match_index
 from claims.services.matching_shared import shared_index_build
 from claims.services.speakers import speaker_alias_add
@@ -138,7 +138,8 @@ def _statements(count: int, rng: random.Random) -> list[int]:
 
 
 def _statements_of(texts: list[str]) -> list[int]:
-    """One statement of each text, each in an article of its own; their ids."""
+    """One statement of each text, each in an article of its own, stored as extraction stores
+    them; their ids."""
     source, _ = Source.objects.get_or_create(
         domain="benchmark-index.invalid", defaults={"name": "Index benchmark"}
     )
@@ -164,7 +165,11 @@ def _statements_of(texts: list[str]) -> list[int]:
                 language="en",
             )
         )
-    return [s.pk for s in Statement.objects.bulk_create(statements)]
+    ids = [s.pk for s in Statement.objects.bulk_create(statements)]
+    # As extraction stores them: with the dense encoder, each article's statements are
+    # encoded in one batch then, not by their links.
+    statements_encode(statement_ids=ids)
+    return ids
 
 
 class _Worker:

@@ -23,9 +23,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from claims.models import ClaimLink, MatchingStatus, Statement, Suggestion
-from claims.services.encoder import encoder_get
+from claims.services.encoder import EncoderError, encoder_get
 from claims.services.matching_index import MatchIndex, Phrasing, match_index
 from claims.services.stance import stance_suggest
+from claims.services.vector_store import vectors_for
 from claims.signals import links_confirmed, suggestions_stored
 from sources.models import Article
 from sources.text import search_terms, tokenise, word_spans
@@ -94,7 +95,8 @@ def statement_match(*, statement: Statement) -> list[Match]:
     # Each term once: a hashtag that repeats the text's words should not count them twice.
     terms = list(dict.fromkeys(search_terms(statement.text, statement.language)))
     dense = encoder_get()
-    vector = dense.encode([statement.text])[0] if dense else None
+    # Stored when its article was extracted (statements_encode): read, not computed here.
+    vector = vectors_for(dense, [statement.text])[0] if dense else None
     ranked = index.rank(terms, vector)
     if not ranked:
         return []
@@ -121,6 +123,25 @@ def statement_match(*, statement: Statement) -> list[Match]:
             )
         )
     return matches
+
+
+def statements_encode(*, statement_ids: Sequence[int]) -> int:
+    """Encode new statements in one batch and store their vectors, so that each one's link
+    reads its vector instead of running the model on one text. Returns how many were
+    encoded or found stored: none without an encoder.
+
+    An encoder that cannot load is left for the links to report (they fail and retry): the
+    statements are stored whatever the model does.
+    """
+    try:
+        encoder = encoder_get()
+    except EncoderError as exc:
+        logger.warning("statements not encoded ahead of linking: %s", exc)
+        return 0
+    if encoder is None or not statement_ids:
+        return 0
+    texts = list(Statement.objects.filter(pk__in=statement_ids).values_list("text", flat=True))
+    return len(vectors_for(encoder, texts)) if texts else 0
 
 
 def _evidence(statement: Statement, match: Match) -> tuple[str, dict]:

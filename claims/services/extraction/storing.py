@@ -15,7 +15,7 @@ from claims.services import queueing
 from claims.services.extraction.finding import statements_find
 from claims.services.extraction.resolving import speaker_index, speakers_resolve
 from claims.services.extraction.spans import Found
-from claims.services.matching import statement_link
+from claims.services.matching import statement_link, statements_encode
 from claims.signals import statements_stored
 from sources.models import Article
 from sources.services.articles import article_status_set
@@ -86,6 +86,8 @@ def statements_hand_to_linking(statement_ids: list[int], *, link_in_process: boo
     if statement_ids:
         # In the storing transaction: what listens (alerts) writes its rows with these.
         statements_stored.send(sender=Statement, statement_ids=statement_ids)
+    # With the dense encoder: one batch for the article, before its links are queued.
+    statements_encode(statement_ids=statement_ids)
     if link_in_process:
         for statement_id in statement_ids:
             statement_link(statement_id=statement_id)

@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from claims.models import Claim, ClaimVariant, EncodedText, Suggestion
+from claims.models import Claim, ClaimVariant, EncodedText, Statement, Suggestion
 from claims.services import queueing, vector_store
 from claims.services.encoder import EncoderError, _precision, encoder_get
-from claims.services.matching import statement_match
+from claims.services.extraction.storing import article_extract
+from claims.services.matching import statement_link, statement_match
 from claims.services.matching_index import match_index
 from claims.services.matching_shared import (
     shared_index_build,
@@ -22,8 +23,9 @@ from claims.services.matching_shared import (
 )
 from claims.services.vector_store import text_digest, vectors_for
 from config.celery import app
+from sources.models import Article
 from tests import encoders
-from tests.factories import ClaimFactory, StatementFactory
+from tests.factories import ArticleFactory, ClaimFactory, StatementFactory
 from tests.workers import WorkerProcess, wait_until
 
 BRIDGE = "The harbour bridge will close for repairs in spring"
@@ -248,3 +250,43 @@ def test_many_stored_vectors_are_read_in_one_pass_alike(encoder, monkeypatch, db
     assert set(in_one_pass) == set(by_digest) == set(wanted[:20])
     for digest, vector in by_digest.items():
         np.testing.assert_array_equal(in_one_pass[digest], vector)
+
+
+@pytest.mark.django_db
+def test_statements_are_encoded_with_their_article_and_their_links_run_no_model(
+    encoder, seeded
+) -> None:
+    article = ArticleFactory(
+        language="en",
+        body="Shahin Mustafayev said that the harbour bridge will close for repairs in spring. "
+        "He said the night ferry to the islands returns after twelve years.",
+    )
+    ClaimFactory(text=BRIDGE)
+    ClaimFactory(text=FERRY)
+    statement_match(statement=StatementFactory(text="an index computed before the article"))
+    encoders.encoded.clear()
+
+    article_extract(article_id=article.pk)
+    statements = list(Statement.objects.filter(article=article).order_by("start"))
+    assert encoders.encoded == [s.text for s in statements]  # one batch, with the article
+
+    # Each link runs in a worker process of its own: nothing in memory, the vector is read.
+    for statement in statements:
+        vector_store._cache.clear()
+        encoders.encoded.clear()
+        result = statement_link(statement_id=statement.pk)
+        assert encoders.encoded == []
+        assert result.suggestions
+    bridge = Suggestion.objects.get(statement=statements[0])
+    assert bridge.claim.text == BRIDGE
+
+
+@pytest.mark.django_db
+def test_an_encoder_that_cannot_load_does_not_stop_extraction(settings, seeded) -> None:
+    settings.MATCH_ENCODER = "no_such_model_package"
+    article = ArticleFactory(
+        language="en", body="Shahin Mustafayev said that the bridge will close in spring."
+    )
+    assert article_extract(article_id=article.pk).statements == 1
+    article.refresh_from_db()
+    assert article.status == Article.Status.PROCESSED
