@@ -165,11 +165,9 @@ def _statements_of(texts: list[str]) -> list[int]:
                 language="en",
             )
         )
-    ids = [s.pk for s in Statement.objects.bulk_create(statements)]
-    # As extraction stores them: with the dense encoder, each article's statements are
-    # encoded in one batch then, not by their links.
-    statements_encode(statement_ids=ids)
-    return ids
+    # As extraction stores them: with the dense encoder, encoded then, not by their links.
+    statements_encode(texts=texts)
+    return [s.pk for s in Statement.objects.bulk_create(statements)]
 
 
 class _Worker:

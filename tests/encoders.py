@@ -3,7 +3,8 @@
 
 A text's vector is its words hashed into 64 dimensions, so texts sharing words are near and
 the nearest neighbours are known. Every text it encodes in this process is listed in
-`encoded`, so a test can tell what was computed and what was read from the store.
+`encoded` (and each call's texts in `batches`), so a test can tell what was computed, in how
+many calls, and what was read from the store.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import numpy as np
 
 DIMENSIONS = 64
 encoded: list[str] = []
+batches: list[list[str]] = []
 
 
 class HashingModel:
     def encode(self, texts, batch_size=64, normalize_embeddings=True, **options) -> np.ndarray:
         encoded.extend(texts)
+        batches.append(list(texts))
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in text.lower().split():

@@ -126,7 +126,7 @@ def _reconcile(article: Article, stored: list[Statement], link_in_process: bool)
         unattributed=len(found) - len(attributed),
         new_speakers=new_speakers,
     )
-    statements_hand_to_linking(created_ids, link_in_process=link_in_process)
+    statements_hand_to_linking(created, link_in_process=link_in_process)
     return ReextractResult(
         article_id=article.pk,
         kept=len(surviving) - len(changed),

@@ -1,5 +1,7 @@
 """Dense vectors of claim texts, each computed once: in this process's cache, then in the
-database (EncodedText, shared by every worker and machine), then by the encoder.
+database (EncodedText, shared by every worker and machine), then by the encoder. New
+statements' vectors are stored too, by extraction, for their links to read (until the next
+build forgets them with the other texts no claim has).
 
 A vector is keyed by the encoder's name and the digest of the exact text encoded, so a build
 that reads a million unchanged claims encodes none of them, wherever it runs; what the model
@@ -88,13 +90,25 @@ def vectors_store(encoder_name: str, digests: Sequence[bytes], vectors: np.ndarr
             )
 
 
-def vectors_for(encoder, texts: Sequence[str], digests: np.ndarray | None = None) -> np.ndarray:
-    """Unit vectors, one row per text: from the cache, the store, and only then the model."""
+def vectors_for(
+    encoder,
+    texts: Sequence[str],
+    digests: np.ndarray | None = None,
+    *,
+    cache: bool = True,
+    store: bool = True,
+) -> np.ndarray:
+    """Unit vectors, one row per text: from the cache, the store, and only then the model.
+
+    What the model computes is stored, and what is found kept in this process's cache,
+    unless asked not to: a statement's vector is read once or twice, and would push the
+    claims' out of the cache.
+    """
     if digests is None:
         digests = digests_of(texts)
     keys = [bytes(row) for row in digests]
     found: dict[bytes, np.ndarray] = {}
-    for key in keys:
+    for key in keys if cache else ():
         vector = _cache.get((encoder.name, key))
         if vector is not None:
             _cache.move_to_end((encoder.name, key))
@@ -110,9 +124,10 @@ def vectors_for(encoder, texts: Sequence[str], digests: np.ndarray | None = None
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
         encoded = encoder.encode([first_text[key] for key in chunk])
-        vectors_store(encoder.name, chunk, encoded)
+        if store:
+            vectors_store(encoder.name, chunk, encoded)
         found.update(zip(chunk, encoded, strict=True))
-    for key in wanted[-CACHED_VECTORS:]:
+    for key in wanted[-CACHED_VECTORS:] if cache else ():
         _cache[(encoder.name, key)] = found[key]
     while len(_cache) > CACHED_VECTORS:
         _cache.popitem(last=False)

@@ -70,7 +70,8 @@ def article_statements_find(article: Article) -> list[Found]:
 def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionResult:
     found = article_statements_find(article)
     rows, new_speakers = statements_build(article=article, found=found)
-    created_ids = [statement.pk for statement in Statement.objects.bulk_create(rows)]
+    created = Statement.objects.bulk_create(rows)
+    created_ids = [statement.pk for statement in created]
     unattributed = sum(1 for item in found if item.speaker is None)
     extraction_record(
         article=article,
@@ -78,16 +79,19 @@ def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionRes
         unattributed=unattributed,
         new_speakers=new_speakers,
     )
-    statements_hand_to_linking(created_ids, link_in_process=link_in_process)
+    statements_hand_to_linking(created, link_in_process=link_in_process)
     return ExtractionResult(article.pk, len(created_ids))
 
 
-def statements_hand_to_linking(statement_ids: list[int], *, link_in_process: bool) -> None:
+def statements_hand_to_linking(statements: list[Statement], *, link_in_process: bool) -> None:
+    """Tell the listeners, encode (with the dense encoder) and queue the links of statements
+    just stored, in the storing transaction."""
+    statement_ids = [statement.pk for statement in statements]
     if statement_ids:
         # In the storing transaction: what listens (alerts) writes its rows with these.
         statements_stored.send(sender=Statement, statement_ids=statement_ids)
-    # With the dense encoder: one batch for the article, before its links are queued.
-    statements_encode(statement_ids=statement_ids)
+    # One batch for the article, before its links are queued.
+    statements_encode(texts=[statement.text for statement in statements])
     if link_in_process:
         for statement_id in statement_ids:
             statement_link(statement_id=statement_id)

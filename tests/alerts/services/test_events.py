@@ -165,8 +165,8 @@ def test_a_new_statement_is_matched_against_saved_searches(person) -> None:
     elsewhere = StatementFactory(text="the border is closed again", language="ru")
     unrelated = StatementFactory(text="prices went up", language="en")
 
-    ids = [matching.pk, elsewhere.pk, unrelated.pk]
-    statements_hand_to_linking(ids, link_in_process=False)
-    statements_hand_to_linking(ids, link_in_process=False)
+    statements = [matching, elsewhere, unrelated]
+    statements_hand_to_linking(statements, link_in_process=False)
+    statements_hand_to_linking(statements, link_in_process=False)
 
     assert notified(watcher) == [("search", matching.pk)]

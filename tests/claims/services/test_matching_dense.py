@@ -9,7 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from claims.models import Claim, ClaimVariant, EncodedText, Statement, Suggestion
+from claims.models import (
+    Claim,
+    ClaimVariant,
+    EncodedText,
+    MatchingStatus,
+    Statement,
+    Suggestion,
+)
 from claims.services import queueing, vector_store
 from claims.services.encoder import EncoderError, _precision, encoder_get
 from claims.services.extraction.storing import article_extract
@@ -40,6 +47,7 @@ def encoder(settings, tmp_path):
     settings.MATCH_INDEX_DIR = tmp_path / "machine-1"
     vector_store._cache.clear()
     encoders.encoded.clear()
+    encoders.batches.clear()
     yield encoder_get()
     vector_store._cache.clear()
 
@@ -264,11 +272,12 @@ def test_statements_are_encoded_with_their_article_and_their_links_run_no_model(
     ClaimFactory(text=BRIDGE)
     ClaimFactory(text=FERRY)
     statement_match(statement=StatementFactory(text="an index computed before the article"))
-    encoders.encoded.clear()
+    encoders.batches.clear()
 
     article_extract(article_id=article.pk)
     statements = list(Statement.objects.filter(article=article).order_by("start"))
-    assert encoders.encoded == [s.text for s in statements]  # one batch, with the article
+    assert len(statements) == 2
+    assert encoders.batches == [[s.text for s in statements]]  # one batch, with the article
 
     # Each link runs in a worker process of its own: nothing in memory, the vector is read.
     for statement in statements:
@@ -290,3 +299,23 @@ def test_an_encoder_that_cannot_load_does_not_stop_extraction(settings, seeded) 
     assert article_extract(article_id=article.pk).statements == 1
     article.refresh_from_db()
     assert article.status == Article.Status.PROCESSED
+
+
+@pytest.mark.django_db
+def test_a_model_that_fails_on_the_statements_does_not_stop_extraction(
+    encoder, seeded, monkeypatch
+) -> None:
+    def out_of_memory(texts: list[str]) -> None:
+        raise RuntimeError("CPU out of memory")
+
+    monkeypatch.setattr(encoder, "encode", out_of_memory)
+    article = ArticleFactory(
+        language="en", body="Shahin Mustafayev said that the bridge will close in spring."
+    )
+
+    assert article_extract(article_id=article.pk).statements == 1
+    article.refresh_from_db()
+    assert article.status == Article.Status.PROCESSED
+    statement = Statement.objects.get(article=article)
+    assert statement.matching_status == MatchingStatus.PENDING  # its link will encode it
+    assert not EncodedText.objects.filter(digest=text_digest(statement.text)).exists()
