@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS
@@ -59,31 +59,36 @@ def _memory() -> dict[str, int]:
     }
 
 
+def claim_rows(claims_file: Path) -> Iterator[list[str]]:
+    """The rows of a claims TSV (id, text, title), read as they are iterated."""
+    csv.field_size_limit(10**8)
+    with claims_file.open(newline="", encoding="utf-8") as f:
+        rows = csv.reader(f, delimiter="\t")
+        next(rows, None)
+        yield from rows
+
+
 def claims_fill(*, count: int, claims_file: Path, out: Callable[[str], None]) -> int:
     """Add claims (titles as English variants) from a TSV until the database holds `count`."""
     have = Claim.objects.count()
     if have >= count:
         return have
-    csv.field_size_limit(10**8)
     started = time.perf_counter()
-    with claims_file.open(newline="", encoding="utf-8") as f:
-        rows = csv.reader(f, delimiter="\t")
-        next(rows)
-        batch: list[list[str]] = []
-        for number, row in enumerate(rows):
-            if have + len(batch) >= count:
-                break
-            if number < have:
-                continue
-            batch.append(row)
-            if len(batch) == BATCH:
-                _store(batch)
-                have += len(batch)
-                batch = []
-                out(f"  {have:,} claims stored ({time.perf_counter() - started:.0f} s)")
-        if batch:
+    batch: list[list[str]] = []
+    for number, row in enumerate(claim_rows(claims_file)):
+        if have + len(batch) >= count:
+            break
+        if number < have:
+            continue
+        batch.append(row)
+        if len(batch) == BATCH:
             _store(batch)
             have += len(batch)
+            batch = []
+            out(f"  {have:,} claims stored ({time.perf_counter() - started:.0f} s)")
+    if batch:
+        _store(batch)
+        have += len(batch)
     return have
 
 
@@ -108,12 +113,8 @@ def aliases_fill(*, count: int, claims_file: Path) -> int:
     if have >= count:
         return have
     names: Counter[str] = Counter()
-    csv.field_size_limit(10**8)
-    with claims_file.open(newline="", encoding="utf-8") as f:
-        rows = csv.reader(f, delimiter="\t")
-        next(rows)
-        for row in itertools.islice(rows, NAME_SAMPLE):
-            names.update(_NAME.findall(row[1]))
+    for row in itertools.islice(claim_rows(claims_file), NAME_SAMPLE):
+        names.update(_NAME.findall(row[1]))
     # "The President", "Did Trump": a capitalised stopword starts a sentence, not a name.
     stopwords = set(STOPWORDS_EN_PLUS)
     taken = set(SpeakerAlias.objects.values_list("name", flat=True))

@@ -9,7 +9,6 @@ search as the worker would, in one process, timing until every claim is done.
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 import tempfile
@@ -26,6 +25,7 @@ from claims.models import Claim, MatchingStatus, Speaker, Statement, Suggestion
 from claims.services.claim_import import claims_import
 from claims.services.matching_index import match_index
 from claims.services.matching_rescan import claim_link_recent
+from measurement.index_benchmark import claim_rows
 from sources.models import Article, Source
 from sources.text import content_hash
 
@@ -35,16 +35,12 @@ BATCH = 10_000
 
 
 def _rows(claims_file: Path, skip: set[str], count: int) -> list[list[str]]:
-    csv.field_size_limit(10**8)
     rows = []
-    with claims_file.open(newline="", encoding="utf-8") as f:
-        reader = csv.reader(f, delimiter="\t")
-        next(reader)
-        for row in reader:
-            if f"rescan-{row[0]}" not in skip:
-                rows.append(row)
-            if len(rows) == count:
-                break
+    for row in claim_rows(claims_file):
+        if f"rescan-{row[0]}" not in skip:
+            rows.append(row)
+        if len(rows) == count:
+            break
     return rows
 
 

@@ -264,7 +264,7 @@ def _base(language: str) -> str:
 
 def search_terms(text: str, language: str) -> list[str]:
     """Return the terms a text is indexed and searched by: tokens less stopwords, stemmed."""
-    return _terms_of(_TOKEN.findall(normalise(_unfold_tags(text))), language)
+    return _terms_of(tokenise(_unfold_tags(text)), language)
 
 
 def words_and_terms(text: str, language: str) -> tuple[list[str], list[str]]:
@@ -274,7 +274,7 @@ def words_and_terms(text: str, language: str) -> tuple[list[str], list[str]]:
     """
     unfolded = _unfold_tags(text)
     words = tokenise(text)
-    tokens = words if unfolded == text else _TOKEN.findall(normalise(unfolded))
+    tokens = words if unfolded == text else tokenise(unfolded)
     return words, _terms_of(tokens, language)
 
 

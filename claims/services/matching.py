@@ -277,7 +277,8 @@ def _statement_take(*, statement_id: int, pending_only: bool) -> Statement | Non
 
     The row lock this UPDATE takes, held until commit, keeps a second worker (it waits, then
     finds the row done) and the sweeper (it skips locked rows) off the statement meanwhile.
-    One round trip, RETURNING the row: the ORM's UPDATE then SELECT cost a link about 2.5 ms.
+    One round trip, RETURNING the row: 2.4 ms a link here, where the ORM's UPDATE then
+    SELECT took 1.8 and 1.9-2.2 ms (README, "Claim linking at scale").
     """
     columns = ", ".join(f"s.{connection.ops.quote_name(f.column)}" for f in _TAKEN)
     pending = "AND s.matching_status = %(pending)s" if pending_only else ""

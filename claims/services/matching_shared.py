@@ -217,7 +217,7 @@ def _analyse(texts: list[tuple[str, str]], aliases: SpeakerIndex) -> Iterable[_A
         try:
             # Fork: the children inherit the loaded code and use no database connection.
             pool = multiprocessing.get_context("fork").Pool(
-                processes, initializer=_pool_start, initargs=(aliases or None,)
+                processes, initializer=_pool_start, initargs=(aliases,)
             )
         except (AssertionError, OSError) as exc:
             # A daemonic process (a Celery pool child) may not have children of its own.

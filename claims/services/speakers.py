@@ -270,9 +270,8 @@ class SpeakerIndex:
                     return n, speaker_id
                 if (
                     n > 1
-                    and window[n - 1].startswith(tokens[-1])
-                    and window[: n - 1] == tokens[:-1]
                     and _declined(window[n - 1], tokens[-1])
+                    and window[: n - 1] == tokens[:-1]
                 ):
                     return n, speaker_id
         for tokens, speaker_id in self._by_prefix.get(keys[i][:4], ()):
