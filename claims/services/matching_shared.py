@@ -695,13 +695,17 @@ class BuildResult:
     documents: int
     seconds: float
     skipped: str = ""
+    # Phrasings analysed by this build; the others' analysis came from the previous build.
+    analysed: int = 0
 
 
-def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
+def shared_index_build(*, encoder=None, keep: int = 2, reuse: bool = True) -> BuildResult:
     """Build the shared index from the database now, unless another process is building it.
 
     Runs in its own repeatable-read transaction (one snapshot for every row read); holds a
-    PostgreSQL advisory lock meanwhile, so a second builder returns at once.
+    PostgreSQL advisory lock meanwhile, so a second builder returns at once. It reuses the
+    current build's analysis of unchanged claims unless `reuse` is false (from scratch, as
+    on a new machine).
     """
     started = time.perf_counter()
     token = ""
@@ -714,7 +718,7 @@ def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
     try:
         if connection.in_atomic_block:
             raise SharedIndexError("build the shared index outside a transaction")
-        previous = _previous(encoder)
+        previous = _previous(encoder) if reuse else None
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -732,7 +736,7 @@ def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
             MatchingState.objects.get_or_create(
                 id=1, defaults={"token": uuid.uuid4(), "version": 1, "links_version": 1}
             )
-            return shared_index_build(encoder=encoder, keep=keep)
+            return shared_index_build(encoder=encoder, keep=keep, reuse=reuse)
         try:
             index = shared_index_compute(
                 rows=rows,
@@ -744,6 +748,7 @@ def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
             )
         except _NotReusable as exc:
             logger.warning("claim index: analysing every claim again (%s)", exc)
+            previous = None
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -753,6 +758,7 @@ def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
             )
         index.aliases_key = aliases_key
         claims = len(index.claim_ids)
+        analysed = sum(1 for row in rows if row[4] is not None)
         del rows
         root = index_root(token)
         path = shared_index_save(index, root)
@@ -767,10 +773,16 @@ def shared_index_build(*, encoder=None, keep: int = 2) -> BuildResult:
             cursor.execute(
                 "SELECT pg_advisory_unlock(%s)", [_lock_key(Path(settings.MATCH_INDEX_DIR))]
             )
+    seconds = time.perf_counter() - started
     logger.info(
-        "claim index %s built: %d claims in %.1f s", path, claims, time.perf_counter() - started
+        "claim index %s built: %d claims in %.1f s (%d phrasings analysed, %s)",
+        path,
+        claims,
+        seconds,
+        analysed,
+        "the others reused" if previous is not None else "from scratch",
     )
-    return BuildResult(path, claims, index.size, time.perf_counter() - started)
+    return BuildResult(path, claims, index.size, seconds, analysed=analysed)
 
 
 def _previous(encoder) -> SharedIndex | None:
@@ -865,11 +877,12 @@ def shared_index_staleness() -> str:
     return ""
 
 
-def shared_index_refresh(*, force: bool = False) -> BuildResult:
-    """Build the saved index if it is missing or stale (or always, with `force`)."""
+def shared_index_refresh(*, force: bool = False, reuse: bool = True) -> BuildResult:
+    """Build the saved index if it is missing or stale (or always, with `force`); from
+    scratch unless `reuse`."""
     reason = "" if force else shared_index_staleness()
     if not force and not reason:
         return BuildResult(None, 0, 0, 0.0, skipped="up to date")
     from claims.services.encoder import encoder_get
 
-    return shared_index_build(encoder=encoder_get())
+    return shared_index_build(encoder=encoder_get(), reuse=reuse)

@@ -10,12 +10,14 @@ import signal
 import subprocess
 import sys
 import time
+from io import StringIO
 from pathlib import Path
 
 import bm25s
 import numpy as np
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import CommandError, call_command
 
 from claims.models import (
     Claim,
@@ -294,6 +296,23 @@ def test_a_rebuild_that_reuses_the_last_analysis_equals_one_from_scratch(index_d
         np.testing.assert_allclose(built.scores(query), from_scratch.scores(query), rtol=1e-5)
     assert kept.pk in {pk for _, pk, _, _ in built.phrasings(tram.pk)}
     assert "analysing every claim again" not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_analyses_only_what_changed_unless_asked_to_start_from_scratch(
+    index_dir,
+) -> None:
+    ClaimFactory(text=FERRY)
+    ClaimFactory(text=BRIDGE)
+    assert shared_index_build().analysed == 2
+    ClaimFactory(text=REPORT)
+
+    assert shared_index_build().analysed == 1
+    out = StringIO()
+    call_command("build_matching_index", "--from-scratch", stdout=out)
+    assert "3 claims (3 documents, 3 phrasings analysed)" in out.getvalue()
+    with pytest.raises(CommandError, match="choose one"):
+        call_command("build_matching_index", "--from-scratch", "--if-stale")
 
 
 @pytest.mark.django_db(transaction=True)
