@@ -50,9 +50,15 @@ def ann_build(vectors: np.ndarray, path: Path, *, seed: int = 1) -> None:
     faiss.omp_set_num_threads(os.cpu_count() or 1)
     try:
         index.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))
+        centroids = index.quantizer.reconstruct_n(0, lists)
         step = 100_000
         for start in range(0, n, step):
-            index.add(np.ascontiguousarray(vectors[start : start + step], dtype=np.float32))
+            part = np.ascontiguousarray(vectors[start : start + step], dtype=np.float32)
+            # Each vector's cluster, the centroid of largest inner product, as faiss's flat
+            # quantizer finds it, by one matrix product in numpy: a million vectors in 7.3 s
+            # where `index.add` took 19 s, in the same clusters (README, "Dense vectors").
+            nearest = np.argmax(part @ centroids.T, axis=1).astype(np.int64)
+            index.add_core(len(part), faiss.swig_ptr(part), None, faiss.swig_ptr(nearest))
         faiss.write_index(index, str(path))
     finally:
         _one_thread(faiss)

@@ -21,6 +21,7 @@ from claims.services import queueing, vector_store
 from claims.services.encoder import EncoderError, _precision, encoder_get
 from claims.services.extraction.storing import article_extract
 from claims.services.matching import statement_link, statement_match
+from claims.services.matching_ann import ann_build
 from claims.services.matching_index import match_index
 from claims.services.matching_shared import (
     shared_index_build,
@@ -185,6 +186,32 @@ def test_the_ann_index_finds_the_claims_the_exact_search_finds(encoder, settings
     assert np.mean(found) >= 9
 
 
+def test_the_ann_index_holds_each_vector_where_faiss_itself_would_put_it(tmp_path) -> None:
+    import faiss
+
+    vectors = np.random.default_rng(3).standard_normal((6_000, 32), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ann_build(vectors, tmp_path / "vectors.ivf")
+    built = faiss.read_index(str(tmp_path / "vectors.ivf"))
+    added = faiss.clone_index(built)  # the same clusters, filled by faiss's own add
+    added.reset()
+    added.add(vectors)
+
+    assert built.ntotal == added.ntotal == 6_000
+    for number in range(built.nlist):
+        size = built.invlists.list_size(number)
+        assert size == added.invlists.list_size(number)
+        ids, codes = (
+            [
+                bytes(faiss.rev_swig_ptr(getattr(index.invlists, get)(number), size * width))
+                for index in (built, added)
+            ]
+            for get, width in (("get_ids", 1), ("get_codes", built.code_size))
+        )
+        assert ids[0] == ids[1]
+        assert codes[0] == codes[1]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_links_through_the_mapped_ann_index(encoder, settings, tmp_path) -> None:
     settings.MATCH_ANN_MIN_DOCUMENTS = 1_000
@@ -258,6 +285,33 @@ def test_many_stored_vectors_are_read_in_one_pass_alike(encoder, monkeypatch, db
     assert set(in_one_pass) == set(by_digest) == set(wanted[:20])
     for digest, vector in by_digest.items():
         np.testing.assert_array_equal(in_one_pass[digest], vector)
+
+
+@pytest.mark.django_db
+def test_a_pass_over_the_store_reads_every_row_whole_and_names_one_of_another_size(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(vector_store, "SCAN_FROM", 0)
+    assert vector_store.stored_vectors("an encoder", [bytes(16)]) == {}
+    # Read in pieces of a few rows each, each piece ending mid-row.
+    monkeypatch.setattr(vector_store, "_COPY_BATCH", 5_000)
+    vectors = np.random.default_rng(1).random((400, 384), dtype=np.float32)
+    digests = [n.to_bytes(16, "big") for n in range(400)]
+    vector_store.vectors_store("an encoder", digests, vectors)
+    vector_store.vectors_store("another encoder", digests[:5], vectors[:5, :8])
+
+    found = vector_store.stored_vectors("an encoder", [*digests[:300], bytes(16)])
+
+    assert set(found) == set(digests[:300])
+    for digest, vector in zip(digests, vectors[:300], strict=False):
+        np.testing.assert_array_equal(found[digest], vector)
+    odd = EncodedText.objects.create(encoder="an encoder", digest=b"\xab" * 16, vector=bytes(8))
+    with pytest.raises(vector_store.VectorStoreError, match="ab" * 16):
+        vector_store.stored_vectors("an encoder", digests)
+    odd.delete()
+    EncodedText.objects.filter(digest=digests[0]).update(vector=bytes(8))  # first in the table
+    with pytest.raises(vector_store.VectorStoreError, match="first, of digest " + "00" * 16):
+        vector_store.stored_vectors("an encoder", digests)
 
 
 @pytest.mark.django_db
