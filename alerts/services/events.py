@@ -55,10 +55,17 @@ class _Found:
 
 def _watchers(kind: str, target_ids: Iterable[int]) -> dict[int, list[Watcher]]:
     found: dict[int, list[Watcher]] = defaultdict(list)
-    column = f"{kind}_id"
-    rows = Watch.objects.filter(kind=kind, **{f"{column}__in": set(target_ids)})
-    for pk, user_id, delivery, target in rows.values_list("pk", "user_id", "delivery", column):
-        found[target].append(Watcher(pk, user_id, delivery))
+    column = connection.ops.quote_name(Watch._meta.get_field(kind).column)
+    # Plain SQL: every link asks this, and the ORM took about 1.5 ms to build the query, five
+    # times what PostgreSQL takes to answer it (README, "Claim linking at scale").
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, user_id, delivery, {column} FROM {_table(Watch)} "
+            f"WHERE kind = %s AND {column} = ANY(%s)",
+            [kind, list(set(target_ids))],
+        )
+        for pk, user_id, delivery, target in cursor.fetchall():
+            found[target].append(Watcher(pk, user_id, delivery))
     return found
 
 

@@ -240,9 +240,7 @@ def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkR
         with transaction.atomic():
             # bulk_create sends no signals: the history rows are written beside the rows,
             # in this transaction, so the audit trail has every suggestion and link.
-            result.suggestions = bulk_create_with_history(
-                suggestions, Suggestion, default_change_reason=HISTORY_REASON, default_date=now
-            )
+            result.suggestions = _suggestions_insert(suggestions, now=now)
             for link in links:
                 link.suggestion_id = link.suggestion.pk
             # Most statements confirm nothing; the helper costs ~0.5 ms even with no rows.
@@ -265,6 +263,44 @@ def _suggest_or_confirm(statement: Statement, matches: Sequence[Match]) -> LinkR
 
 def _table(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+def _suggestions_insert(suggestions: list[Suggestion], *, now) -> list[Suggestion]:
+    """Insert a statement's suggestions and their history rows in one statement, as
+    `bulk_create_with_history` writes them; the suggestions, with their ids.
+
+    The columns are read off the models, so a field added to Suggestion is written too. One
+    round trip where the helper made two, and built each through the ORM: 3.8-4.3 ms a link
+    here, against about 1 ms (README, "Claim linking at scale").
+    """
+    fields = [f for f in Suggestion._meta.concrete_fields if not f.primary_key]
+    history = Suggestion.history.model
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    user = history.get_default_history_user(suggestions[0])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH added AS (INSERT INTO {_table(Suggestion)} ({columns}) "
+            f"SELECT * FROM unnest({arrays}) RETURNING *) "
+            f"INSERT INTO {_table(history)} (id, {columns}, history_date, "
+            "history_change_reason, history_type, history_user_id) "
+            f"SELECT id, {columns}, %s, %s, '+', %s FROM added RETURNING id, claim_id",
+            [
+                *(
+                    [f.get_db_prep_save(getattr(s, f.attname), connection) for s in suggestions]
+                    for f in fields
+                ),
+                now,
+                HISTORY_REASON,
+                user.pk if user is not None else None,
+            ],
+        )
+        ids = {claim_id: pk for pk, claim_id in cursor.fetchall()}
+    for suggestion in suggestions:
+        suggestion.pk = ids[suggestion.claim_id]
+        suggestion._state.adding = False
+        suggestion._state.db = connection.alias
+    return suggestions
 
 
 # What matching reads of a statement: every column but its search document (a tsvector).

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
+from simple_history.models import HistoricalRecords
 
 from claims.models import Claim, ClaimLink, ClaimVariant, Stance, Statement, Suggestion
 from claims.services.matching import MatchingError, statement_link, statement_match
@@ -235,6 +237,26 @@ def test_a_matcher_suggestion_has_one_history_row(territory) -> None:
     history = suggestion.history.get()
     assert (history.history_type, history.status) == ("+", "pending")
     assert (history.history_user, history.history_change_reason) == (None, "matcher")
+    for field in Suggestion._meta.concrete_fields:
+        assert getattr(history, field.attname) == getattr(suggestion, field.attname), field.name
+    assert history.evidence["matched"] and history.evidence["phrasing"]["kind"]
+
+
+def test_a_matcher_run_in_an_analysts_request_records_the_analyst(
+    territory, django_user_model
+) -> None:
+    statement = Statement.objects.get(text__startswith="آذربائیجان ہمیشہ ہمسایہ")
+    analyst = django_user_model.objects.create(username="analyst")
+    request = RequestFactory().get("/")
+    request.user = analyst
+    HistoricalRecords.context.request = request
+    try:
+        statement_link(statement_id=statement.pk)
+    finally:
+        del HistoricalRecords.context.request
+
+    history = Suggestion.objects.get(statement=statement).history.get()
+    assert (history.history_user, history.history_change_reason) == (analyst, "matcher")
 
 
 def test_an_auto_confirmed_link_and_its_suggestion_have_one_history_row_each(db, settings) -> None:
