@@ -56,7 +56,7 @@ def ann_build(vectors: np.ndarray, path: Path, *, seed: int = 1) -> None:
             part = np.ascontiguousarray(vectors[start : start + step], dtype=np.float32)
             # Each vector's cluster, the centroid of largest inner product, as faiss's flat
             # quantizer finds it, by one matrix product in numpy: a million vectors in 7.3 s
-            # where `index.add` took 19 s, in the same clusters (README, "Dense vectors").
+            # where `index.add` took 19-21 s, in the same clusters (README, "Dense vectors").
             nearest = np.argmax(part @ centroids.T, axis=1).astype(np.int64)
             index.add_core(len(part), faiss.swig_ptr(part), None, faiss.swig_ptr(nearest))
         faiss.write_index(index, str(path))
