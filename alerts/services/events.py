@@ -56,8 +56,8 @@ class _Found:
 def _watchers(kind: str, target_ids: Iterable[int]) -> dict[int, list[Watcher]]:
     found: dict[int, list[Watcher]] = defaultdict(list)
     column = connection.ops.quote_name(Watch._meta.get_field(kind).column)
-    # Plain SQL: every link asks this, and the ORM took about 1.5 ms to build the query, five
-    # times what PostgreSQL takes to answer it (README, "Claim linking at scale").
+    # Plain SQL: every link asks this. A link's watch lookup took 1.9 ms through the ORM here,
+    # 0.6 ms so (mean of 150 links; README, "Claim linking at scale").
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, user_id, delivery, {column} FROM {_table(Watch)} "

@@ -42,7 +42,7 @@ def text_digest(text: str) -> bytes:
 def digests_of(texts: Sequence[str]) -> np.ndarray:
     """(n, 16) uint8: the digest of each text."""
     joined = b"".join(text_digest(text) for text in texts)
-    return np.frombuffer(joined, dtype=np.uint8).reshape(-1, 16).copy()
+    return np.frombuffer(joined, dtype=np.uint8).reshape(-1, _DIGEST).copy()
 
 
 def stored_vectors(encoder_name: str, digests: Sequence[bytes]) -> dict[bytes, np.ndarray]:
@@ -84,7 +84,7 @@ def _scan(encoder_name: str, wanted: set[bytes]) -> dict[bytes, np.ndarray]:
     connection.ensure_connection()
     buffer = bytearray()
     size, first = 0, ""  # a row's size and the first row's digest, once it is read
-    with connection.connection.cursor() as cursor:
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
         query = (
             f"COPY (SELECT digest, vector FROM {_TABLE} WHERE encoder = %s) "
             "TO STDOUT (FORMAT binary)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.services.matching_shared import SharedIndexError, shared_index_refresh
+from claims.services.vector_store import VectorStoreError
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             result = shared_index_refresh(
                 force=not options["if_stale"], reuse=not options["from_scratch"]
             )
-        except SharedIndexError as exc:
+        except (SharedIndexError, VectorStoreError) as exc:
             raise CommandError(str(exc)) from exc
         if result.path is None:
             self.stdout.write(f"Not built: {result.skipped}.")

@@ -242,6 +242,22 @@ def test_a_matcher_suggestion_has_one_history_row(territory) -> None:
     assert history.evidence["matched"] and history.evidence["phrasing"]["kind"]
 
 
+def test_each_of_a_statements_suggestions_gets_its_own_id_and_history_row(db) -> None:
+    bridge = ClaimFactory(text="The harbour bridge will close for repairs in spring")
+    ferry = ClaimFactory(text="The harbour ferry will stop for repairs in spring")
+    statement = StatementFactory(
+        text="The harbour bridge and ferry will close for repairs in spring"
+    )
+
+    result = statement_link(statement_id=statement.pk)
+
+    stored = {s.claim_id: s.pk for s in Suggestion.objects.filter(statement=statement)}
+    assert set(stored) == {bridge.pk, ferry.pk}
+    assert {s.claim_id: s.pk for s in result.suggestions} == stored
+    for suggestion in result.suggestions:
+        assert suggestion.history.get().claim_id == suggestion.claim_id
+
+
 def test_a_matcher_run_in_an_analysts_request_records_the_analyst(
     territory, django_user_model
 ) -> None:
