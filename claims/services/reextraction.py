@@ -119,10 +119,9 @@ def _reconcile(article: Article, stored: list[Statement], link_in_process: bool)
         )
 
     created = Statement.objects.bulk_create([built[(f.start, f.end)] for f in to_add])
-    created_ids = [statement.pk for statement in created]
     extraction_record(
         article=article,
-        statements=len(surviving) + len(created_ids),
+        statements=len(surviving) + len(created),
         unattributed=len(found) - len(attributed),
         new_speakers=new_speakers,
     )
@@ -131,7 +130,7 @@ def _reconcile(article: Article, stored: list[Statement], link_in_process: bool)
         article_id=article.pk,
         kept=len(surviving) - len(changed),
         updated=len(changed),
-        added=len(created_ids),
+        added=len(created),
         removed=len(removable),
     )
 

@@ -71,16 +71,15 @@ def _extract_and_store(article: Article, link_in_process: bool) -> ExtractionRes
     found = article_statements_find(article)
     rows, new_speakers = statements_build(article=article, found=found)
     created = Statement.objects.bulk_create(rows)
-    created_ids = [statement.pk for statement in created]
     unattributed = sum(1 for item in found if item.speaker is None)
     extraction_record(
         article=article,
-        statements=len(created_ids),
+        statements=len(created),
         unattributed=unattributed,
         new_speakers=new_speakers,
     )
     statements_hand_to_linking(created, link_in_process=link_in_process)
-    return ExtractionResult(article.pk, len(created_ids))
+    return ExtractionResult(article.pk, len(created))
 
 
 def statements_hand_to_linking(statements: list[Statement], *, link_in_process: bool) -> None:
