@@ -263,12 +263,22 @@ class MatchIndex:
         The fused score is BM25 relative to the query's best document (claim or confirmed
         statement), plus the dense encoder's weighted cosine similarity when configured.
         """
-        scores = self.main.scores(terms)
-        if len(self.delta.excluded):
-            scores[self.delta.excluded] = 0.0
+        excluded = self.delta.excluded
         delta_scores = self.delta.scores(terms)
         link_scores = self.links.scores(terms)
-        main_best = float(scores.max()) if len(scores) else 0.0
+        dense = vector is not None and self.main.vectors is not None and len(self.main.vectors)
+        exact_dense = dense and self.main.ann is None
+        if exact_dense:
+            # A small index: every document's fused score, so every BM25 score.
+            scores = self.main.scores(terms)
+            if len(excluded):
+                scores[excluded] = 0.0
+            main_best = float(scores.max()) if len(scores) else 0.0
+        else:
+            # The top documents by BM25 without summing every posting (matching_topk.py).
+            top, top_scores = self.main.top(terms, CANDIDATE_DOCS, excluded)
+            main_best = float(top_scores.max()) if len(top) else 0.0
+            bm25 = dict(zip(top.tolist(), top_scores.tolist(), strict=True))
         best_bm25 = max(
             main_best,
             max(delta_scores.values(), default=0.0),
@@ -281,35 +291,32 @@ class MatchIndex:
             if value > best.get(claim_id, (0.0,))[0]:
                 best[claim_id] = (value, bm25)
 
-        dense = vector is not None and self.main.vectors is not None and len(self.main.vectors)
-        if dense and self.main.ann is not None:
+        if exact_dense:
+            fused = scores * scale + DENSE_WEIGHT * (self.main.vectors @ vector)
+            if len(excluded):
+                fused[excluded] = 0.0
+            top = _top(fused, CANDIDATE_DOCS)
+            values = {doc: float(fused[doc]) for doc in top.tolist()}
+            bm25 = {doc: float(scores[doc]) for doc in top.tolist()}
+        elif dense:
             # The top documents by BM25 and the nearest by the ANN index, fused exactly: the
             # documents the exact sum would rank first, unless one is in neither list.
             candidates = np.union1d(
-                _top(scores, CANDIDATE_DOCS, main_best),
-                self.main.ann.search(vector, CANDIDATE_DOCS + len(self.delta.excluded)),
+                top, self.main.ann.search(vector, CANDIDATE_DOCS + len(excluded))
             )
-            if len(self.delta.excluded):
-                candidates = candidates[~np.isin(candidates, self.delta.excluded)]
-            fused = scores[candidates] * scale + DENSE_WEIGHT * (
-                self.main.vectors[candidates] @ vector
-            )
-            top = candidates[_top(fused, CANDIDATE_DOCS)]
-            values = dict(zip(candidates.tolist(), fused.tolist(), strict=True))
-        elif dense:
-            fused = scores * scale + DENSE_WEIGHT * (self.main.vectors @ vector)
-            if len(self.delta.excluded):
-                fused[self.delta.excluded] = 0.0
-            top = _top(fused, CANDIDATE_DOCS)
-            values = {doc: float(fused[doc]) for doc in top.tolist()}
+            if len(excluded):
+                candidates = candidates[~np.isin(candidates, excluded)]
+            lexical = self.main.scores_of(terms, candidates)
+            fused = lexical * scale + DENSE_WEIGHT * (self.main.vectors[candidates] @ vector)
+            chosen = _top(fused, CANDIDATE_DOCS)
+            top = candidates[chosen]
+            values = dict(zip(top.tolist(), fused[chosen].tolist(), strict=True))
+            bm25 = dict(zip(top.tolist(), lexical[chosen].tolist(), strict=True))
         else:
-            # Relative BM25 orders documents as BM25 does: pick the top documents by BM25 and
-            # scale only those, not a million scores.
-            top = _top(scores, CANDIDATE_DOCS, main_best)
-            values = {doc: float(scores[doc]) * scale for doc in top.tolist()}
+            values = {doc: score * scale for doc, score in bm25.items()}
         for doc in top.tolist():
             if values[doc] > 0:
-                keep(int(self.main.doc_claims[doc]), values[doc], float(scores[doc]))
+                keep(int(self.main.doc_claims[doc]), values[doc], bm25[doc])
         delta_dense = (
             self.delta.vectors @ vector
             if vector is not None and self.delta.vectors is not None

@@ -38,6 +38,7 @@ from claims.models import MatchingState, SpeakerAlias
 from claims.services.matching_ann import FILE as ANN_FILE
 from claims.services.matching_ann import Ann, ann_build, ann_load
 from claims.services.matching_terms import BM25_B, BM25_K1, term_weight
+from claims.services.matching_topk import bm25_of, bm25_top
 from claims.services.speakers import SpeakerIndex
 from claims.services.vector_store import digests_of, vectors_for, vectors_prune
 from sources.text import words_and_terms
@@ -121,6 +122,21 @@ class SharedIndex:
         docs = np.concatenate([indices[start:end] for start, end in parts])
         weights = np.concatenate([data[start:end] for start, end in parts])
         return np.bincount(docs, weights=weights, minlength=self.size)
+
+    def _term_ids(self, terms: Sequence[str]) -> list[int]:
+        return [self.vocabulary[term] for term in dict.fromkeys(terms) if term in self.vocabulary]
+
+    def top(
+        self, terms: Sequence[str], k: int, excluded: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The (at most) k documents of highest BM25 for the query terms, but the excluded,
+        and their scores (matching_topk.py): those `scores` ranks first, without allocating
+        a million scores per statement."""
+        return bm25_top(self.bm25.scores, self._term_ids(terms), k, excluded)
+
+    def scores_of(self, terms: Sequence[str], docs: np.ndarray) -> np.ndarray:
+        """BM25 of these documents alone for the query terms."""
+        return bm25_of(self.bm25.scores, self._term_ids(terms), docs)
 
     def claim_row(self, claim_id: int) -> int | None:
         row = int(np.searchsorted(self.claim_ids, claim_id))
