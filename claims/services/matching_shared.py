@@ -255,22 +255,22 @@ def _bm25_matrix(
     the same matrix (tests/claims/services/test_matching_shared.py compares them), saved and
     loaded by bm25s.
     """
-    keys = doc_of_token.astype(np.int64) * n_terms + token_terms
+    # One sort of (term, document) keys gives both each pair's term frequency and the CSC
+    # order, where sorting by (document, term) then lexsorting by term took two (9.3 s of a
+    # from-scratch build at a million claims, 5.1 s now: README, "Claim linking at scale").
+    keys = token_terms.astype(np.int64) * max(n_docs, 1) + doc_of_token
     pairs, tf = np.unique(keys, return_counts=True)
-    docs = (pairs // n_terms).astype(np.int64)
-    terms = (pairs % n_terms).astype(np.int64)
+    terms, docs = np.divmod(pairs, max(n_docs, 1))
     df = np.bincount(terms, minlength=n_terms)
     idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
     lengths = np.bincount(doc_of_token, minlength=n_docs).astype(np.float64)
     average = lengths.mean() if n_docs else 1.0
     norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[docs] / average)
-    scores = (idf[terms] * tf / (tf + norm)).astype(np.float32)
-    order = np.lexsort((docs, terms))
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(np.bincount(terms, minlength=n_terms), out=indptr[1:])
+    np.cumsum(df, out=indptr[1:])
     matrix = {
-        "data": scores[order],
-        "indices": docs[order].astype(np.int32),
+        "data": (idf[terms] * tf / (tf + norm)).astype(np.float32),
+        "indices": docs.astype(np.int32),
         "indptr": indptr,
         "num_docs": n_docs,
     }
