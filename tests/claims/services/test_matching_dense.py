@@ -287,6 +287,24 @@ def test_many_stored_vectors_are_read_in_one_pass_alike(encoder, monkeypatch, db
         np.testing.assert_array_equal(in_one_pass[digest], vector)
 
 
+def test_many_texts_at_once_get_the_vectors_each_gets_alone(encoder, monkeypatch, db) -> None:
+    texts = [f"claim {n} on the {TOPICS[n % len(TOPICS)]}" for n in range(40)]
+    vectors_for(encoder, texts[:25])  # stored
+    # Stored, new, and the same words twice (two claims alike), as a build sends them.
+    wanted = [*texts[20:40], texts[3], texts[3], texts[30], texts[30]]
+    one_at_a_time = np.stack([vectors_for(encoder, [text], cache=False)[0] for text in wanted])
+    encoders.batches.clear()
+    monkeypatch.setattr(vector_store, "SCAN_FROM", 5)
+    EncodedText.objects.filter(digest__in=[text_digest(text) for text in texts[25:]]).delete()
+
+    many = vectors_for(encoder, wanted)
+
+    np.testing.assert_array_equal(many, one_at_a_time)
+    # Only the texts not stored went to the model, each once.
+    assert sorted(text for batch in encoders.batches for text in batch) == sorted(texts[25:])
+    assert EncodedText.objects.filter(encoder=encoder.name).count() == 40
+
+
 @pytest.mark.django_db
 def test_a_pass_over_the_store_reads_every_row_whole_and_names_one_of_another_size(
     monkeypatch,
