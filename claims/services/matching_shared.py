@@ -111,7 +111,7 @@ class SharedIndex:
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 of every document for the query terms (bm25s's precomputed matrix)."""
-        ids = [self.vocabulary[term] for term in terms if term in self.vocabulary]
+        ids = self._term_ids(terms)
         if not ids:
             return np.zeros(self.size)
         matrix = self.bm25.scores
@@ -478,7 +478,7 @@ def _document_vectors(
         joined = [" ".join(parts[int(doc)]) for doc in fresh_docs]
         del parts
         digests[fresh_docs] = digests_of(joined)
-        fresh_vectors = vectors_for(encoder, joined, digests[fresh_docs])
+        fresh_vectors = vectors_for(encoder, joined, digests[fresh_docs], cache=False)
     if len(kept_docs):
         if (
             previous is None

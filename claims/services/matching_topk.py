@@ -54,12 +54,24 @@ def bm25_top(
     weights = _buffer("weights", n, np.float64)[:n]
     np.concatenate([indices[s:e] for s, e in spans], out=docs, casting="same_kind")
     np.concatenate([data[s:e] for s, e in spans], out=weights, casting="same_kind")
-    # The scores stay zero between statements: only what is added here is set back.
+    # The scores stay zero between statements: only what is added here is set back (or all
+    # of them, when that is most). A statement interrupted before that leaves the flag set,
+    # and the next one starts from a cleared buffer.
     total = _buffer("total", n_docs, np.float64)[:n_docs]
+    if getattr(_buffers, "dirty", False):
+        _buffers.total.fill(0.0)
+    _buffers.dirty = True
     try:
         np.add.at(total, docs, weights)
         if excluded is not None and len(excluded):
             total[excluded] = 0.0
+        if n <= _FEW:
+            # A few postings: choose among their documents, not a million scores.
+            met = np.unique(docs)
+            met = met[total[met] > 0]
+            if len(met) > k:
+                met = met[np.argpartition(-total[met], k - 1)[:k]]
+            return met, total[met]
         best = float(total.max())
         if best <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
@@ -70,13 +82,19 @@ def bm25_top(
             total.fill(0.0)
         else:
             total[docs] = 0.0
+        _buffers.dirty = False
+
+
+# Postings up to which the top documents are chosen among the statement's own documents.
+_FEW = 4_096
 
 
 def _top(values: np.ndarray, k: int, best: float, mask: np.ndarray) -> np.ndarray:
     """Positions of the k largest positive values (fewer if fewer are positive), in no order.
 
     Most of a million scores are far below the best: count those above a cut halved from
-    best/2 until k pass, and select among them alone.
+    best/2 until k pass (two to four passes for a statement of many postings), and select
+    among them alone.
     """
     cut = best / 2
     floor = best / _CUT_FLOOR

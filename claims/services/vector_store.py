@@ -223,7 +223,7 @@ def vectors_for(
     """
     if digests is None:
         digests = digests_of(texts)
-    if len(texts) > SCAN_FROM:
+    if not cache and len(texts) > SCAN_FROM:
         return _vectors_for_many(encoder, texts, digests, store=store)
     keys = [bytes(row) for row in digests]
     found: dict[bytes, np.ndarray] = {}
@@ -256,25 +256,22 @@ def vectors_for(
 
 
 def _vectors_for_many(encoder, texts: Sequence[str], digests: np.ndarray, *, store: bool):
-    """vectors_for of a build's many texts: one pass over the store into one array, the
-    model for the rest; this process's cache is neither read nor filled."""
+    """vectors_for of a build's many texts, uncached: one pass over the store into one array,
+    the model for the rest (each text once, written straight into its rows)."""
     found, vectors = _scan(encoder.name, digests)
-    missing = np.flatnonzero(~found).tolist()
-    first: dict[bytes, int] = {}
-    for i in missing:
-        first.setdefault(bytes(digests[i]), i)
-    keys = list(first)
-    encoded: dict[bytes, np.ndarray] = {}
+    rows_of: dict[bytes, list[int]] = {}
+    for i in np.flatnonzero(~found).tolist():
+        rows_of.setdefault(bytes(digests[i]), []).append(i)
+    keys = list(rows_of)
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
-        computed = encoder.encode([texts[first[key]] for key in chunk])
+        computed = encoder.encode([texts[rows_of[key][0]] for key in chunk])
         if store:
             vectors_store(encoder.name, chunk, computed)
-        encoded.update(zip(chunk, computed, strict=True))
-    if missing and vectors.shape[1] == 0:
-        vectors = np.zeros((len(texts), len(next(iter(encoded.values())))), dtype=np.float32)
-    for i in missing:
-        vectors[i] = encoded[bytes(digests[i])]
+        if vectors.shape[1] == 0:  # nothing was stored
+            vectors = np.zeros((len(texts), computed.shape[1]), dtype=np.float32)
+        for key, vector in zip(chunk, computed, strict=True):
+            vectors[rows_of[key]] = vector
     return vectors
 
 

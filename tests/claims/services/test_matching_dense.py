@@ -289,20 +289,39 @@ def test_many_stored_vectors_are_read_in_one_pass_alike(encoder, monkeypatch, db
 
 def test_many_texts_at_once_get_the_vectors_each_gets_alone(encoder, monkeypatch, db) -> None:
     texts = [f"claim {n} on the {TOPICS[n % len(TOPICS)]}" for n in range(40)]
-    vectors_for(encoder, texts[:25])  # stored
-    # Stored, new, and the same words twice (two claims alike), as a build sends them.
+    # As a build sends them: some stored, some new, the same words twice (two claims alike).
     wanted = [*texts[20:40], texts[3], texts[3], texts[30], texts[30]]
     one_at_a_time = np.stack([vectors_for(encoder, [text], cache=False)[0] for text in wanted])
-    encoders.batches.clear()
     monkeypatch.setattr(vector_store, "SCAN_FROM", 5)
+    EncodedText.objects.all().delete()
+    # Nothing stored: every text goes to the model, and is stored.
+    np.testing.assert_array_equal(vectors_for(encoder, wanted, cache=False), one_at_a_time)
     EncodedText.objects.filter(digest__in=[text_digest(text) for text in texts[25:]]).delete()
+    encoders.batches.clear()
 
-    many = vectors_for(encoder, wanted)
+    many = vectors_for(encoder, wanted, cache=False)
 
     np.testing.assert_array_equal(many, one_at_a_time)
     # Only the texts not stored went to the model, each once.
     assert sorted(text for batch in encoders.batches for text in batch) == sorted(texts[25:])
-    assert EncodedText.objects.filter(encoder=encoder.name).count() == 40
+    assert EncodedText.objects.filter(encoder=encoder.name).count() == 21
+
+
+@pytest.mark.django_db
+def test_a_stored_digest_sharing_its_first_bytes_with_a_wanted_one_is_not_taken_for_it(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(vector_store, "SCAN_FROM", 0)
+    wanted, alike = b"\x01" * 8 + b"\x02" * 8, b"\x01" * 8 + b"\x03" * 8
+    vectors = np.random.default_rng(2).random((2, 16), dtype=np.float32)
+    # The one wanted first: the other, read after it, would overwrite it if taken for it.
+    vector_store.vectors_store("an encoder", [wanted], vectors[:1])
+    vector_store.vectors_store("an encoder", [alike], vectors[1:])
+
+    found = vector_store.stored_vectors("an encoder", [wanted, bytes(16)])
+
+    assert set(found) == {wanted}
+    np.testing.assert_array_equal(found[wanted], vectors[0])
 
 
 @pytest.mark.django_db

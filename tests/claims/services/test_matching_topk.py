@@ -3,9 +3,12 @@ sum gives, statement after statement."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
+from claims.services import matching_topk
 from claims.services.matching_shared import _bm25_matrix
 from claims.services.matching_topk import bm25_of, bm25_top
 
@@ -30,7 +33,15 @@ def _full_sum(matrix: dict, term_ids: list[int]) -> np.ndarray:
 
 
 @pytest.mark.parametrize("k", [1, 50, 10_000])
-def test_the_top_documents_are_those_of_a_full_sum_query_after_query(k: int) -> None:
+# Chosen among a statement's own documents, or by cuts over every score; from buffers grown
+# from a few entries, or from a million.
+@pytest.mark.parametrize(("few", "first"), [(0, 1 << 20), (10**9, 1 << 20), (0, 16)])
+def test_the_top_documents_are_those_of_a_full_sum_query_after_query(
+    k: int, few: int, first: int, monkeypatch
+) -> None:
+    monkeypatch.setattr(matching_topk, "_FEW", few)
+    monkeypatch.setattr(matching_topk, "_FIRST", first)
+    monkeypatch.setattr(matching_topk, "_buffers", threading.local())
     rng = np.random.default_rng(7)
     matrix = _matrix(rng)
     for _ in range(40):
@@ -44,8 +55,11 @@ def test_the_top_documents_are_those_of_a_full_sum_query_after_query(k: int) -> 
 
         assert len(docs) == len(set(docs.tolist())) == min(k, len(matched))
         assert not np.isin(docs, excluded).any()
-        assert np.allclose(scores, full[docs], rtol=1e-12, atol=0)
-        assert np.allclose(np.sort(scores), np.sort(full[matched])[len(matched) - len(docs) :])
+        # The same float64 additions in the same order: equal, not merely close.
+        np.testing.assert_array_equal(scores, full[docs])
+        np.testing.assert_array_equal(
+            np.sort(scores), np.sort(full[matched])[len(matched) - len(docs) :]
+        )
 
 
 def test_no_term_of_the_index_finds_no_document() -> None:
@@ -74,3 +88,24 @@ def test_the_scores_of_chosen_documents_are_their_full_sums() -> None:
     docs = np.sort(rng.choice(5_000, 300, replace=False))
 
     assert np.allclose(bm25_of(matrix, term_ids, docs), _full_sum(matrix, term_ids)[docs])
+
+
+def test_threads_ranking_at_once_each_get_their_own_statements_top() -> None:
+    matrix = _matrix(np.random.default_rng(6))
+    queries = [[t, t + 1, t + 7] for t in range(0, 60, 3)]
+    expected = [np.sort(_full_sum(matrix, q))[-50:] for q in queries]
+    results: dict[int, list] = {}
+
+    def rank(number: int) -> None:
+        results[number] = [np.sort(bm25_top(matrix, q, 50)[1]) for q in queries * 20]
+
+    threads = [threading.Thread(target=rank, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    for found in results.values():
+        for scores, want in zip(found, expected * 20, strict=True):
+            np.testing.assert_array_equal(scores, want[want > 0][-len(scores) :])
+            assert len(scores) == min(50, int((want > 0).sum()))
