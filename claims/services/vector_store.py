@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -239,12 +239,7 @@ def vectors_for(
     for key, text in zip(keys, texts, strict=True):
         if key not in found:
             first_text.setdefault(key, text)
-    missing = list(first_text)
-    for start in range(0, len(missing), CHUNK):
-        chunk = missing[start : start + CHUNK]
-        encoded = encoder.encode([first_text[key] for key in chunk])
-        if store:
-            vectors_store(encoder.name, chunk, encoded)
+    for chunk, encoded in _encoded(encoder, first_text, store=store):
         found.update(zip(chunk, encoded, strict=True))
     for key in wanted[-CACHED_VECTORS:] if cache else ():
         _cache[(encoder.name, key)] = found[key]
@@ -262,17 +257,27 @@ def _vectors_for_many(encoder, texts: Sequence[str], digests: np.ndarray, *, sto
     rows_of: dict[bytes, list[int]] = {}
     for i in np.flatnonzero(~found).tolist():
         rows_of.setdefault(bytes(digests[i]), []).append(i)
-    keys = list(rows_of)
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        computed = encoder.encode([texts[rows_of[key][0]] for key in chunk])
-        if store:
-            vectors_store(encoder.name, chunk, computed)
+    first_text = {key: texts[rows[0]] for key, rows in rows_of.items()}
+    for chunk, encoded in _encoded(encoder, first_text, store=store):
         if vectors.shape[1] == 0:  # nothing was stored
-            vectors = np.zeros((len(texts), computed.shape[1]), dtype=np.float32)
-        for key, vector in zip(chunk, computed, strict=True):
+            vectors = np.zeros((len(texts), encoded.shape[1]), dtype=np.float32)
+        for key, vector in zip(chunk, encoded, strict=True):
             vectors[rows_of[key]] = vector
     return vectors
+
+
+def _encoded(
+    encoder, texts: dict[bytes, str], *, store: bool
+) -> Iterator[tuple[list[bytes], np.ndarray]]:
+    """(digests, vectors) of these texts (by digest), CHUNK at a time from the model, each
+    chunk stored before the next is encoded: a build killed half-way keeps its work."""
+    keys = list(texts)
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        encoded = encoder.encode([texts[key] for key in chunk])
+        if store:
+            vectors_store(encoder.name, chunk, encoded)
+        yield chunk, encoded
 
 
 def vectors_prune(encoder_name: str, keep: np.ndarray, before: datetime) -> int:
