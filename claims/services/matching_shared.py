@@ -24,7 +24,6 @@ import socket
 import time
 import uuid
 import zlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -411,7 +410,7 @@ def shared_index_compute(
     if encoder is not None:
         vectors, digests = _document_vectors(
             encoder,
-            texts=[rows[p][4] for p in order],
+            texts=[rows[p][4] for p in order.tolist()],
             doc_of_phrasing=doc_of_phrasing,
             doc_claims=doc_claims,
             doc_bases=doc_bases,
@@ -461,22 +460,26 @@ def _document_vectors(
     n_docs = len(doc_claims)
     if not n_docs:
         return np.zeros((0, 0), dtype=np.float32), np.zeros((0, 16), dtype=np.uint8)
-    parts: dict[int, list[str]] = defaultdict(list)
-    kept = np.zeros(n_docs, dtype=bool)
-    for doc, text in zip(doc_of_phrasing.tolist(), texts, strict=True):
-        if text is None:
-            kept[doc] = True
-        else:
-            parts[doc].append(text)
-    if any(kept[doc] for doc in parts):
+    # A document is a run of phrasings (doc_of_phrasing never decreases): its text is theirs,
+    # joined, unless the run is of phrasings kept from `previous` (no text).
+    starts = np.flatnonzero(np.diff(doc_of_phrasing, prepend=-1))
+    ends = np.append(starts[1:], len(texts))
+    unchanged = np.fromiter((text is None for text in texts), dtype=bool, count=len(texts))
+    kept = np.logical_and.reduceat(unchanged, starts)
+    if (np.logical_or.reduceat(unchanged, starts) & ~kept).any():
         raise _NotReusable("a document with both changed and unchanged phrasings")
-    fresh_docs = np.fromiter(sorted(parts), dtype=np.int64, count=len(parts))
+    fresh_docs = np.flatnonzero(~kept)
     kept_docs = np.flatnonzero(kept)
     fresh_vectors = kept_vectors = None
     digests = np.zeros((n_docs, 16), dtype=np.uint8)
     if len(fresh_docs):
-        joined = [" ".join(parts[int(doc)]) for doc in fresh_docs]
-        del parts
+        join = " ".join
+        joined = [
+            join(texts[start:end])
+            for start, end in zip(
+                starts[fresh_docs].tolist(), ends[fresh_docs].tolist(), strict=True
+            )
+        ]
         digests[fresh_docs] = digests_of(joined)
         fresh_vectors = vectors_for(encoder, joined, digests[fresh_docs], cache=False)
     if len(kept_docs):
