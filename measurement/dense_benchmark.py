@@ -4,7 +4,10 @@ vectors at scale").
 Against a database kept for benchmarks, with CLAIMLEDGER_ENCODER set. It adds claims from a
 claims file until there are --claims (as `--only index` does), optionally loads vectors
 encoded earlier (--vectors: a folder of .npz chunks of `digests` and `vectors`, checked
-against the product's encoder on a sample), then:
+against the product's encoder on a sample), or stores a random unit vector for every claim
+document that has none (--synthetic-vectors: for timing builds and links without encoding a
+million texts first; deleted again at the end, and recall, agreement and MAP@5 not measured),
+then:
 
 - builds the index on an empty folder, as a new machine would, and counts what it encoded;
 - adds and edits claims and builds again, counting again;
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -28,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -46,11 +50,12 @@ from measurement.matching_evaluation import (
     queries_load,
 )
 from measurement.stats import percentile
-from measurement.vectors import vectors_preload
+from measurement.vectors import SyntheticEncoder, vectors_preload
 from sources.text import search_terms
 
 NPROBES = (16, 32, 64, 128, 256)
 CHANGED = 100
+LINKS = 150  # statements linked by a fresh worker, then as many by the warm one
 
 
 class DenseBenchmarkError(Exception):
@@ -120,6 +125,52 @@ def _build(out: Callable[[str], None], what: str, encoder) -> Path:
         f"{encoded:,} texts encoded, {ann} an ANN index"
     )
     return result.path
+
+
+def _database_clock():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        return cursor.fetchone()[0]
+
+
+def _synthesize(encoder, folder: Path, seed: int, out: Callable[[str], None]) -> tuple:
+    """Store a random unit vector for every claim document without a stored one, through a
+    build of the index (the documents, digests and chunks a build makes) into a throwaway
+    folder. Returns the database's clock before and after, which bound the rows written."""
+    synthetic = SyntheticEncoder(encoder, seed=seed)
+    before = _database_clock()
+    started = time.perf_counter()
+    try:
+        with override_settings(MATCH_INDEX_DIR=folder):
+            result = shared_index_build(encoder=synthetic, reuse=False)
+    finally:
+        after = _database_clock()
+        shutil.rmtree(folder, ignore_errors=True)
+    if result.path is None:
+        raise DenseBenchmarkError(f"the store was not filled: {result.skipped}")
+    # As autovacuum leaves a store filled long ago: the rows' hint bits set, so the build timed
+    # next reads them, not rewrites every page it reads.
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {EncodedText._meta.db_table}")
+    stored = EncodedText.objects.filter(
+        encoder=encoder.name, created_at__gte=before, created_at__lte=after
+    ).count()
+    out(
+        f"  timing only: {stored:,} random unit vectors of {synthetic.dimensions} dimensions "
+        f"stored for the claim documents that had none, in {time.perf_counter() - started:.0f} s "
+        "(recall, agreement and MAP@5 are not measured on them)"
+    )
+    return before, after
+
+
+def _unsynthesize(encoder, bounds: tuple, out: Callable[[str], None]) -> None:
+    """Delete the random vectors again: a later build must not take them for the model's."""
+    before, after = bounds
+    started = time.perf_counter()
+    deleted, _ = EncodedText.objects.filter(
+        encoder=encoder.name, created_at__gte=before, created_at__lte=after
+    ).delete()
+    out(f"  {deleted:,} random vectors deleted in {time.perf_counter() - started:.0f} s")
 
 
 def _change(encoder, rng: random.Random) -> None:
@@ -237,56 +288,113 @@ def dense_benchmark_run(
     qrels_file: Path | None,
     seed: int,
     out: Callable[[str], None],
+    synthetic: bool = False,
 ) -> None:
     encoder = encoder_get()
     if encoder is None:
         raise DenseBenchmarkError("--only dense needs CLAIMLEDGER_ENCODER (requirements-ml.txt)")
+    if synthetic and vectors is not None:
+        raise DenseBenchmarkError("--synthetic-vectors and --vectors: give one or the other")
     rng = random.Random(seed)
     if claims_file is not None:
         claims = claims_fill(count=claims, claims_file=claims_file, out=out)
     out(f"dense: {claims:,} claims, encoder {encoder.name} ({encoder.precision})")
     if vectors is not None:
         vectors_preload(vectors, encoder.name, out)
-    _check_stored(encoder, rng, out)
-    _precisions(encoder, rng, out)
     parent = settings.MATCH_INDEX_DIR.parent
-    folder = Path(tempfile.mkdtemp(prefix="claimledger-dense-", dir=parent))
-    with override_settings(MATCH_INDEX_DIR=folder):
-        _build(out, "build on an empty folder (a new machine)", encoder)
-        _change(encoder, rng)
-        path = _build(out, f"build after {CHANGED} claims added and {CHANGED} edited", encoder)
-        index = shared_index_load(path)
-        texts = _queries(queries_file, rng)
-        started = time.perf_counter()
-        query_vectors = encoder.encode(texts)
-        out(
-            f"  {len(texts)} statements encoded in {time.perf_counter() - started:.1f} s "
-            f"({len(texts) / (time.perf_counter() - started):.0f} a second)"
+    parent.mkdir(parents=True, exist_ok=True)
+    bounds = None
+    if not synthetic:
+        _check_stored(encoder, rng, out)
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix="claimledger-synthetic-", dir=parent))
+        bounds = _synthesize(encoder, scratch, seed, out)
+    try:
+        _measured(
+            encoder,
+            rng,
+            parent,
+            synthetic=synthetic,
+            queries_file=queries_file,
+            qrels_file=qrels_file,
+            out=out,
         )
-        if index.ann is None:
-            least = settings.MATCH_ANN_MIN_DOCUMENTS
-            out(f"  no ANN index: below MATCH_ANN_MIN_DOCUMENTS ({least:,})")
-        else:
-            _recall(index, query_vectors, out)
-            _agreement(texts, query_vectors, out)
-            if queries_file is not None and qrels_file is not None:
-                _map_at_5(queries_file, qrels_file, out)
-        statement_ids = _statements(150, rng)
-        worker = _Worker(env={"CLAIMLEDGER_MATCH_INDEX_DIR": str(folder)})
-        try:
-            ready = worker.ready
-            model = ready["without_index"]
-            out(
-                f"  worker with the encoder loaded: RSS {model['rss_kib'] / 1024:,.0f} MiB, "
-                f"private {model['private_kib'] / 1024:,.0f} MiB (the model and torch)"
-            )
-            out(
-                f"  then mapped the index in {ready['load_seconds']:.1f} s: "
-                f"RSS {ready['rss_kib'] / 1024:,.0f} MiB, "
-                f"private {ready['private_kib'] / 1024:,.0f} MiB"
-            )
-            linked = worker.ask({"do": "link", "statements": statement_ids})
-            out(f"  link, encoder and ANN, {len(statement_ids)} statements: {_ms(linked['link'])}")
-            out(f"  worker after linking: private {linked['private_kib'] / 1024:,.0f} MiB")
-        finally:
-            worker.stop()
+    finally:
+        if bounds is not None:
+            _unsynthesize(encoder, bounds, out)
+
+
+def _measured(
+    encoder,
+    rng: random.Random,
+    parent: Path,
+    *,
+    synthetic: bool,
+    queries_file: Path | None,
+    qrels_file: Path | None,
+    out: Callable[[str], None],
+) -> None:
+    _precisions(encoder, rng, out)
+    folder = Path(tempfile.mkdtemp(prefix="claimledger-dense-", dir=parent))
+    try:
+        with override_settings(MATCH_INDEX_DIR=folder):
+            _index_measured(encoder, rng, folder, synthetic, queries_file, qrels_file, out)
+    finally:
+        # Two builds: 4 GB at a million claims with the encoder.
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _index_measured(
+    encoder,
+    rng: random.Random,
+    folder: Path,
+    synthetic: bool,
+    queries_file: Path | None,
+    qrels_file: Path | None,
+    out: Callable[[str], None],
+) -> None:
+    _build(out, "build on an empty folder (a new machine)", encoder)
+    _change(encoder, rng)
+    path = _build(out, f"build after {CHANGED} claims added and {CHANGED} edited", encoder)
+    index = shared_index_load(path)
+    texts = _queries(queries_file, rng)
+    started = time.perf_counter()
+    query_vectors = encoder.encode(texts)
+    out(
+        f"  {len(texts)} statements encoded in {time.perf_counter() - started:.1f} s "
+        f"({len(texts) / (time.perf_counter() - started):.0f} a second)"
+    )
+    if index.ann is None:
+        least = settings.MATCH_ANN_MIN_DOCUMENTS
+        out(f"  no ANN index: below MATCH_ANN_MIN_DOCUMENTS ({least:,})")
+    elif not synthetic:
+        _recall(index, query_vectors, out)
+        _agreement(texts, query_vectors, out)
+        if queries_file is not None and qrels_file is not None:
+            _map_at_5(queries_file, qrels_file, out)
+    statement_ids = _statements(2 * LINKS, rng)
+    worker = _Worker(env={"CLAIMLEDGER_MATCH_INDEX_DIR": str(folder)})
+    try:
+        ready = worker.ready
+        model = ready["without_index"]
+        out(
+            f"  worker with the encoder loaded: RSS {model['rss_kib'] / 1024:,.0f} MiB, "
+            f"private {model['private_kib'] / 1024:,.0f} MiB (the model and torch)"
+        )
+        out(
+            f"  then mapped the index in {ready['load_seconds']:.1f} s: "
+            f"RSS {ready['rss_kib'] / 1024:,.0f} MiB, "
+            f"private {ready['private_kib'] / 1024:,.0f} MiB"
+        )
+        fresh = worker.ask({"do": "link", "statements": statement_ids[:LINKS]})
+        linked = worker.ask({"do": "link", "statements": statement_ids[LINKS:]})
+        out(f"  link, encoder and ANN, fresh worker (first {LINKS}): {_ms(fresh['link'])}")
+        out(f"  link, encoder and ANN, warm worker (next {LINKS}):   {_ms(linked['link'])}")
+        out(f"  ranking only, warm worker:                     {_ms(linked['rank'])}")
+        out(
+            f"  worker after linking: private {linked['private_kib'] / 1024:,.0f} MiB, of which "
+            f"anonymous {linked['anonymous_kib'] / 1024:,.0f} MiB (the rest: pages of the index "
+            "files only it has mapped, in the page cache every worker shares)"
+        )
+    finally:
+        worker.stop()

@@ -47,7 +47,9 @@ _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 
 
 def _memory() -> dict[str, int]:
-    """This process's memory in KiB: resident, proportional and private (what it alone adds)."""
+    """This process's memory in KiB: resident, proportional, private (pages no other process
+    maps) and anonymous (its own heap and stacks: private pages of the index files are page
+    cache that stays shared with any other worker that maps them)."""
     figures = {}
     for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
         key, value = line.split(":", 1)
@@ -56,6 +58,7 @@ def _memory() -> dict[str, int]:
         "rss_kib": figures["Rss"],
         "pss_kib": figures["Pss"],
         "private_kib": figures["Private_Clean"] + figures["Private_Dirty"],
+        "anonymous_kib": figures["Anonymous"],
     }
 
 

@@ -35,3 +35,24 @@ def vectors_preload(folder: Path, encoder_name: str, out: Callable[[str], None])
         f"{time.perf_counter() - started:.0f} s"
     )
     return total
+
+
+class SyntheticEncoder:
+    """The configured encoder's name and width, with random unit vectors for values.
+
+    Stands in for the model while the store is filled for timing (`benchmark --only dense
+    --synthetic-vectors`): a build reads, matches, clusters and writes random vectors exactly
+    as it does the model's, in the same time, without encoding a million texts first (about an
+    hour and a half on 2 cores). What the values decide (recall, agreement, MAP@5) is not
+    measured on them.
+    """
+
+    def __init__(self, encoder, *, seed: int) -> None:
+        self.name = encoder.name
+        self.precision = "float32"
+        self.dimensions = int(encoder.encode(["a text to learn the vectors' width"]).shape[1])
+        self._rng = np.random.default_rng(seed)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self._rng.standard_normal((len(texts), self.dimensions), dtype=np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)

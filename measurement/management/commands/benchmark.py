@@ -83,6 +83,13 @@ class Command(BaseCommand):
             help="dense: a folder of .npz chunks (digests, vectors) encoded earlier, to store",
         )
         parser.add_argument(
+            "--synthetic-vectors",
+            action="store_true",
+            help="dense: a random unit vector for each claim without a stored one, for timing "
+            "builds and links without encoding them all first (deleted at the end; recall and "
+            "MAP@5 not measured)",
+        )
+        parser.add_argument(
             "--queries",
             type=Path,
             help="dense: statements to search with, a TSV of id and text (CLEF's queries)",
@@ -154,6 +161,7 @@ class Command(BaseCommand):
                     qrels_file=options["qrels"],
                     seed=options["seed"],
                     out=out,
+                    synthetic=options["synthetic_vectors"],
                 )
             except (DenseBenchmarkError, VectorsFileError) as exc:
                 raise CommandError(str(exc)) from exc

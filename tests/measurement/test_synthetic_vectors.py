@@ -1,0 +1,59 @@
+"""`benchmark --only dense --synthetic-vectors`: random vectors stand in for the model's while
+builds are timed, and are gone again afterwards, so no later build takes them for real."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from claims.models import Claim, EncodedText
+from claims.services import vector_store
+from claims.services.encoder import encoder_get
+from claims.services.matching_shared import shared_index_build, shared_index_load
+from claims.services.vector_store import stored_vectors, text_digest
+from measurement.dense_benchmark import _synthesize, _unsynthesize
+from tests import encoders
+
+TEXTS = [f"the reservoir held {n} million litres in week {n}" for n in range(40)]
+
+
+@pytest.fixture
+def encoder(settings, tmp_path):
+    settings.MATCH_ENCODER = "tests.encoders"
+    settings.MATCH_INDEX_DIR = tmp_path / "index"
+    vector_store._cache.clear()
+    encoders.encoded.clear()
+    yield encoder_get()
+    vector_store._cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_synthetic_vectors_stand_in_for_every_unencoded_claim_and_leave_no_trace(
+    encoder, tmp_path
+) -> None:
+    Claim.objects.bulk_create(Claim(text=text, language="en") for text in TEXTS)
+    encoded_before = vector_store.vectors_for(encoder, TEXTS[:5])  # the model's, stored
+    lines: list[str] = []
+
+    bounds = _synthesize(encoder, tmp_path / "scratch", seed=1, out=lines.append)
+
+    assert EncodedText.objects.count() == len(TEXTS)
+    assert "35 random unit vectors of 64 dimensions stored" in lines[0]
+    assert not (tmp_path / "scratch").exists()
+    stored = stored_vectors(encoder.name, [text_digest(t) for t in TEXTS])
+    norms = np.linalg.norm(np.stack(list(stored.values())), axis=1)
+    np.testing.assert_allclose(norms, 1.0, rtol=1e-5)
+    for text, vector in zip(TEXTS[:5], encoded_before, strict=True):
+        np.testing.assert_array_equal(stored[text_digest(text)], vector)  # the model's kept
+    # A build now reads every vector and encodes nothing, as on a store the model filled.
+    encoders.encoded.clear()
+    vector_store._cache.clear()
+    built = shared_index_load(shared_index_build(encoder=encoder, reuse=False).path, warm=False)
+    assert encoders.encoded == []
+    assert built.vectors.shape == (len(TEXTS), encoders.DIMENSIONS)
+
+    _unsynthesize(encoder, bounds, lines.append)
+
+    assert lines[-1].startswith("  35 random vectors deleted")
+    left = stored_vectors(encoder.name, [text_digest(t) for t in TEXTS])
+    assert sorted(left) == sorted(text_digest(t) for t in TEXTS[:5])
