@@ -143,11 +143,15 @@ def _synthesize(encoder, folder: Path, seed: int, out: Callable[[str], None]) ->
     try:
         with override_settings(MATCH_INDEX_DIR=folder):
             result = shared_index_build(encoder=synthetic, reuse=False)
+        if result.path is None:
+            raise DenseBenchmarkError(f"the store was not filled: {result.skipped}")
+    except BaseException:
+        # Interrupted or failed: what was stored (a chunk at a time) must not stay behind.
+        _unsynthesize(encoder, (before, _database_clock()), out)
+        raise
     finally:
-        after = _database_clock()
         shutil.rmtree(folder, ignore_errors=True)
-    if result.path is None:
-        raise DenseBenchmarkError(f"the store was not filled: {result.skipped}")
+    after = _database_clock()
     # As autovacuum leaves a store filled long ago: the rows' hint bits set, so the build timed
     # next reads them, not rewrites every page it reads.
     with connection.cursor() as cursor:
@@ -338,13 +342,13 @@ def _measured(
     folder = Path(tempfile.mkdtemp(prefix="claimledger-dense-", dir=parent))
     try:
         with override_settings(MATCH_INDEX_DIR=folder):
-            _index_measured(encoder, rng, folder, synthetic, queries_file, qrels_file, out)
+            _builds_and_links(encoder, rng, folder, synthetic, queries_file, qrels_file, out)
     finally:
         # Two builds: 4 GB at a million claims with the encoder.
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _index_measured(
+def _builds_and_links(
     encoder,
     rng: random.Random,
     folder: Path,
@@ -388,8 +392,9 @@ def _index_measured(
         )
         fresh = worker.ask({"do": "link", "statements": statement_ids[:LINKS]})
         linked = worker.ask({"do": "link", "statements": statement_ids[LINKS:]})
-        out(f"  link, encoder and ANN, fresh worker (first {LINKS}): {_ms(fresh['link'])}")
-        out(f"  link, encoder and ANN, warm worker (next {LINKS}):   {_ms(linked['link'])}")
+        search = "ANN" if index.ann is not None else "exact search"
+        out(f"  link, encoder and {search}, fresh worker (first {LINKS}): {_ms(fresh['link'])}")
+        out(f"  link, encoder and {search}, warm worker (next {LINKS}):   {_ms(linked['link'])}")
         out(f"  ranking only, warm worker:                     {_ms(linked['rank'])}")
         out(
             f"  worker after linking: private {linked['private_kib'] / 1024:,.0f} MiB, of which "

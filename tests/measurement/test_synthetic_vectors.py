@@ -12,6 +12,7 @@ from claims.services.encoder import encoder_get
 from claims.services.matching_shared import shared_index_build, shared_index_load
 from claims.services.vector_store import stored_vectors, text_digest
 from measurement.dense_benchmark import _synthesize, _unsynthesize
+from measurement.vectors import SyntheticEncoder
 from tests import encoders
 
 TEXTS = [f"the reservoir held {n} million litres in week {n}" for n in range(40)]
@@ -57,3 +58,33 @@ def test_synthetic_vectors_stand_in_for_every_unencoded_claim_and_leave_no_trace
     assert lines[-1].startswith("  35 random vectors deleted")
     left = stored_vectors(encoder.name, [text_digest(t) for t in TEXTS])
     assert sorted(left) == sorted(text_digest(t) for t in TEXTS[:5])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fill_interrupted_half_way_takes_back_what_it_stored(
+    encoder, tmp_path, monkeypatch
+) -> None:
+    Claim.objects.bulk_create(Claim(text=text, language="en") for text in TEXTS)
+    vector_store.vectors_for(encoder, TEXTS[:5])
+    monkeypatch.setattr(vector_store, "CHUNK", 10)
+    random_vectors = SyntheticEncoder.encode
+    calls = []
+
+    def interrupted(self, texts):
+        calls.append(len(texts))
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return random_vectors(self, texts)
+
+    monkeypatch.setattr(SyntheticEncoder, "encode", interrupted)
+    lines: list[str] = []
+
+    with pytest.raises(KeyboardInterrupt):
+        _synthesize(encoder, tmp_path / "scratch", seed=1, out=lines.append)
+
+    assert calls == [10, 10, 10]  # two chunks of ten stored before the third was cut short
+    assert lines == [lines[0]] and lines[0].startswith("  20 random vectors deleted")
+    assert sorted(stored_vectors(encoder.name, [text_digest(t) for t in TEXTS])) == sorted(
+        text_digest(t) for t in TEXTS[:5]
+    )
+    assert not (tmp_path / "scratch").exists()
