@@ -118,24 +118,20 @@ def _load(
 
 
 def queries_load(queries: list[list[str]]) -> dict[str, int]:
-    """One statement per (id, text) query, its speaker from a tweet's attribution."""
+    """One statement per (id, text) query, its speaker from a tweet's attribution. A query
+    loaded before (a second benchmark run on the same database) keeps its statement."""
     source, _ = Source.objects.get_or_create(
         domain="benchmark.invalid", defaults={"name": "Benchmark"}
     )
     speakers: dict[str, Speaker] = {}
-    statements = []
+    loaded: dict[str, int] = {}
+    statements: list[tuple[str, Statement]] = []
     for query_id, text in queries:
         attribution = _ATTRIBUTION.search(text)
         said = text[: attribution.start()] if attribution else text
         if not said.strip():
             said = text
-        name = attribution.group("name").strip() if attribution and said is not text else ""
-        if name not in speakers:
-            speakers[name] = Speaker.objects.create(name=name[:300] or "Unknown")
-            # Only a real name is an alias: "Unknown" would name every claim that says unknown.
-            if name:
-                SpeakerAlias.objects.create(speaker=speakers[name], name=name[:300], language="en")
-        article, _ = Article.objects.get_or_create(
+        article, created = Article.objects.get_or_create(
             url=f"https://benchmark.invalid/{query_id}",
             defaults={
                 "source": source,
@@ -145,18 +141,29 @@ def queries_load(queries: list[list[str]]) -> dict[str, int]:
                 "status": "processed",
             },
         )
-        statements.append(
-            Statement(
-                article=article,
-                speaker=speakers[name],
-                text=said,
-                start=0,
-                end=len(said),
-                language="en",
-            )
+        if not created:
+            earlier = article.statements.filter(start=0, end=len(said)).first()
+            if earlier is not None:
+                loaded[query_id] = earlier.pk
+                continue
+        name = attribution.group("name").strip() if attribution and said is not text else ""
+        if name not in speakers:
+            speakers[name] = Speaker.objects.create(name=name[:300] or "Unknown")
+            # Only a real name is an alias: "Unknown" would name every claim that says unknown.
+            if name:
+                SpeakerAlias.objects.create(speaker=speakers[name], name=name[:300], language="en")
+        statement = Statement(
+            article=article,
+            speaker=speakers[name],
+            text=said,
+            start=0,
+            end=len(said),
+            language="en",
         )
-    created = Statement.objects.bulk_create(statements)
-    return {query_id: s.pk for (query_id, _), s in zip(queries, created, strict=True)}
+        statements.append((query_id, statement))
+    created = Statement.objects.bulk_create([statement for _, statement in statements])
+    loaded.update({query_id: s.pk for (query_id, _), s in zip(statements, created, strict=True)})
+    return {query_id: loaded[query_id] for query_id, _ in queries}
 
 
 def matching_evaluate(

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from claims.models import Claim
-from measurement.matching_evaluation import _average_precision
+from claims.models import Claim, Speaker, SpeakerAlias, Statement
+from measurement.matching_evaluation import _average_precision, queries_load
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +80,18 @@ def test_average_precision_divides_by_the_relevant_claims() -> None:
     # CheckThat!: two relevant claims, one found at rank 2 → (1/2) / 2.
     assert _average_precision(["x", "a", "y"], {"a", "b"}, 5) == 0.25
     assert _average_precision(["a"], {"a"}, 1) == 1.0
+
+
+def test_queries_loaded_again_keep_their_statements() -> None:
+    # A second `benchmark --only dense --qrels` on the same database loads the queries again.
+    queries = [list(query) for query in QUERIES]
+    first = queries_load(queries)
+    counts = (Statement.objects.count(), Speaker.objects.count(), SpeakerAlias.objects.count())
+
+    again = queries_load([*queries, ["q3", "Ferries stop at midnight — Bo (@bo) May 5, 2016"]])
+
+    assert {query: again[query] for query in first} == first
+    assert list(again) == ["q1", "q2", "q3"]
+    assert Statement.objects.count() == counts[0] + 1
+    assert Statement.objects.get(pk=again["q3"]).speaker.name == "Bo"
+    assert (Speaker.objects.count(), SpeakerAlias.objects.count()) == (counts[1] + 1, counts[2] + 1)
