@@ -411,3 +411,31 @@ def test_a_model_that_fails_on_the_statements_does_not_stop_extraction(
     statement = Statement.objects.get(article=article)
     assert statement.matching_status == MatchingStatus.PENDING  # its link will encode it
     assert not EncodedText.objects.filter(digest=text_digest(statement.text)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ann_path_finds_a_first_claim_neither_nearest_nor_in_bm25s_first_fifty(
+    encoder, settings
+) -> None:
+    # Sixty claims nearer in vector (the statement's stopwords, no term of it), sixty with a
+    # higher BM25 (all its terms, among ten words of their own), and one that fuses best.
+    Claim.objects.bulk_create(Claim(text="the the the the", language="en") for _ in range(60))
+    Claim.objects.bulk_create(
+        Claim(
+            text="alpha beta gamma " + " ".join(f"filler{n}x{k}" for k in range(10)),
+            language="en",
+        )
+        for n in range(60)
+    )
+    target = ClaimFactory(text="alpha the the the zeta eta", language="en")
+    statement = StatementFactory(text="alpha beta gamma the the the", language="en")
+    settings.MATCH_ANN_MIN_DOCUMENTS = 100
+    index = shared_index_load(shared_index_build(encoder=encoder).path)
+    assert index.ann is not None
+    vector = encoder.encode([statement.text])[0]
+    row = int(np.flatnonzero(index.doc_claims == target.pk)[0])
+    nearer = np.sum(index.vectors @ vector > index.vectors[row] @ vector + 1e-3)
+    bm25 = index.scores(["alpha", "beta", "gamma"])
+    assert nearer >= 55 and np.sum(bm25 > bm25[row]) >= 55 and bm25[row] > 0
+
+    assert statement_match(statement=statement)[0].claim_id == target.pk
