@@ -28,6 +28,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -127,53 +128,56 @@ def _build(out: Callable[[str], None], what: str, encoder) -> Path:
     return result.path
 
 
-def _database_clock():
+def _database_clock() -> datetime:
     with connection.cursor() as cursor:
         cursor.execute("SELECT clock_timestamp()")
         return cursor.fetchone()[0]
 
 
-def _synthesize(encoder, folder: Path, seed: int, out: Callable[[str], None]) -> tuple:
+def _written_between(encoder, start: datetime, end: datetime):
+    return EncodedText.objects.filter(
+        encoder=encoder.name, created_at__gte=start, created_at__lte=end
+    )
+
+
+def _synthesize(encoder, folder: Path, seed: int, out: Callable[[str], None]) -> datetime:
     """Store a random unit vector for every claim document without a stored one, through a
     build of the index (the documents, digests and chunks a build makes) into a throwaway
-    folder. Returns the database's clock before and after, which bound the rows written."""
+    folder. Returns the database's clock when it ended: the rows written since `start` (the
+    caller's, read before) up to then are the random ones, for the caller to delete."""
     synthetic = SyntheticEncoder(encoder, seed=seed)
-    before = _database_clock()
+    start = _database_clock()
+    out(
+        f"  filling the store with random vectors from {start.isoformat()}: should this run be "
+        "killed, delete them with DELETE FROM claims_encodedtext WHERE encoder = "
+        f"'{encoder.name}' AND created_at >= '{start.isoformat()}'"
+    )
     started = time.perf_counter()
     try:
         with override_settings(MATCH_INDEX_DIR=folder):
             result = shared_index_build(encoder=synthetic, reuse=False)
-        if result.path is None:
-            raise DenseBenchmarkError(f"the store was not filled: {result.skipped}")
-    except BaseException:
-        # Interrupted or failed: what was stored (a chunk at a time) must not stay behind.
-        _unsynthesize(encoder, (before, _database_clock()), out)
-        raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    after = _database_clock()
+    if result.path is None:
+        raise DenseBenchmarkError(f"the store was not filled: {result.skipped}")
+    end = _database_clock()
     # As autovacuum leaves a store filled long ago: the rows' hint bits set, so the build timed
     # next reads them, not rewrites every page it reads.
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {EncodedText._meta.db_table}")
-    stored = EncodedText.objects.filter(
-        encoder=encoder.name, created_at__gte=before, created_at__lte=after
-    ).count()
     out(
-        f"  timing only: {stored:,} random unit vectors of {synthetic.dimensions} dimensions "
-        f"stored for the claim documents that had none, in {time.perf_counter() - started:.0f} s "
-        "(recall, agreement and MAP@5 are not measured on them)"
+        f"  timing only: {_written_between(encoder, start, end).count():,} random unit vectors "
+        f"of {synthetic.dimensions} dimensions stored for the claim documents that had none, in "
+        f"{time.perf_counter() - started:.0f} s (recall, agreement and MAP@5 are not measured "
+        "on them)"
     )
-    return before, after
+    return end
 
 
-def _unsynthesize(encoder, bounds: tuple, out: Callable[[str], None]) -> None:
+def _unsynthesize(encoder, start: datetime, end: datetime, out: Callable[[str], None]) -> None:
     """Delete the random vectors again: a later build must not take them for the model's."""
-    before, after = bounds
     started = time.perf_counter()
-    deleted, _ = EncodedText.objects.filter(
-        encoder=encoder.name, created_at__gte=before, created_at__lte=after
-    ).delete()
+    deleted, _ = _written_between(encoder, start, end).delete()
     out(f"  {deleted:,} random vectors deleted in {time.perf_counter() - started:.0f} s")
 
 
@@ -294,11 +298,11 @@ def dense_benchmark_run(
     out: Callable[[str], None],
     synthetic: bool = False,
 ) -> None:
+    if synthetic and vectors is not None:
+        raise DenseBenchmarkError("--synthetic-vectors and --vectors: give one or the other")
     encoder = encoder_get()
     if encoder is None:
         raise DenseBenchmarkError("--only dense needs CLAIMLEDGER_ENCODER (requirements-ml.txt)")
-    if synthetic and vectors is not None:
-        raise DenseBenchmarkError("--synthetic-vectors and --vectors: give one or the other")
     rng = random.Random(seed)
     if claims_file is not None:
         claims = claims_fill(count=claims, claims_file=claims_file, out=out)
@@ -307,25 +311,36 @@ def dense_benchmark_run(
         vectors_preload(vectors, encoder.name, out)
     parent = settings.MATCH_INDEX_DIR.parent
     parent.mkdir(parents=True, exist_ok=True)
-    bounds = None
     if not synthetic:
         _check_stored(encoder, rng, out)
-    else:
-        scratch = Path(tempfile.mkdtemp(prefix="claimledger-synthetic-", dir=parent))
-        bounds = _synthesize(encoder, scratch, seed, out)
-    try:
         _measured(
             encoder,
             rng,
             parent,
-            synthetic=synthetic,
+            synthetic=False,
+            queries_file=queries_file,
+            qrels_file=qrels_file,
+            out=out,
+        )
+        return
+    # Random vectors under the model's name: deleted however the run ends, the fill included
+    # (what it stored, a chunk at a time, up to when it stopped).
+    start = _database_clock()
+    end = None
+    try:
+        scratch = Path(tempfile.mkdtemp(prefix="claimledger-synthetic-", dir=parent))
+        end = _synthesize(encoder, scratch, seed, out)
+        _measured(
+            encoder,
+            rng,
+            parent,
+            synthetic=True,
             queries_file=queries_file,
             qrels_file=qrels_file,
             out=out,
         )
     finally:
-        if bounds is not None:
-            _unsynthesize(encoder, bounds, out)
+        _unsynthesize(encoder, start, end or _database_clock(), out)
 
 
 def _measured(
@@ -342,7 +357,15 @@ def _measured(
     folder = Path(tempfile.mkdtemp(prefix="claimledger-dense-", dir=parent))
     try:
         with override_settings(MATCH_INDEX_DIR=folder):
-            _builds_and_links(encoder, rng, folder, synthetic, queries_file, qrels_file, out)
+            _builds_and_links(
+                encoder,
+                rng,
+                folder,
+                synthetic=synthetic,
+                queries_file=queries_file,
+                qrels_file=qrels_file,
+                out=out,
+            )
     finally:
         # Two builds: 4 GB at a million claims with the encoder.
         shutil.rmtree(folder, ignore_errors=True)
@@ -352,6 +375,7 @@ def _builds_and_links(
     encoder,
     rng: random.Random,
     folder: Path,
+    *,
     synthetic: bool,
     queries_file: Path | None,
     qrels_file: Path | None,
@@ -390,16 +414,26 @@ def _builds_and_links(
             f"RSS {ready['rss_kib'] / 1024:,.0f} MiB, "
             f"private {ready['private_kib'] / 1024:,.0f} MiB"
         )
-        fresh = worker.ask({"do": "link", "statements": statement_ids[:LINKS]})
-        linked = worker.ask({"do": "link", "statements": statement_ids[LINKS:]})
+        if not statement_ids:
+            out("  no claims to restate as statements: nothing linked")
+            return
+        # As many statements as there are claims, at most 2 × LINKS: half fresh, half warm.
+        half = len(statement_ids) // 2
+        fresh = worker.ask({"do": "link", "statements": statement_ids[:half]})
+        linked = worker.ask({"do": "link", "statements": statement_ids[half:]})
         search = "ANN" if index.ann is not None else "exact search"
-        out(f"  link, encoder and {search}, fresh worker (first {LINKS}): {_ms(fresh['link'])}")
-        out(f"  link, encoder and {search}, warm worker (next {LINKS}):   {_ms(linked['link'])}")
-        out(f"  ranking only, warm worker:                     {_ms(linked['rank'])}")
+        if half:
+            out(f"  link, encoder and {search}, fresh worker (first {half}): {_ms(fresh['link'])}")
         out(
-            f"  worker after linking: private {linked['private_kib'] / 1024:,.0f} MiB, of which "
-            f"anonymous {linked['anonymous_kib'] / 1024:,.0f} MiB (the rest: pages of the index "
-            "files only it has mapped, in the page cache every worker shares)"
+            f"  link, encoder and {search}, warm worker (next {len(statement_ids) - half}): "
+            f"{_ms(linked['link'])}"
+        )
+        out(f"  ranking only, warm worker: {_ms(linked['rank'])}")
+        out(
+            f"  worker after linking: private {linked['private_kib'] / 1024:,.0f} MiB (pages no "
+            "other process maps, those of the index files included: page cache every worker "
+            f"shares), anonymous {linked['anonymous_kib'] / 1024:,.0f} MiB (its heap: a process "
+            "not forked from one holding the model adds this)"
         )
     finally:
         worker.stop()

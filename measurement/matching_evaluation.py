@@ -142,7 +142,7 @@ def queries_load(queries: list[list[str]]) -> dict[str, int]:
             },
         )
         if not created:
-            earlier = article.statements.filter(start=0, end=len(said)).first()
+            earlier = article.statements.filter(start=0, end=len(said), text=said).first()
             if earlier is not None:
                 loaded[query_id] = earlier.pk
                 continue

@@ -42,14 +42,13 @@ class SyntheticEncoder:
 
     Stands in for the model while the store is filled for timing (`benchmark --only dense
     --synthetic-vectors`): a build reads, matches, clusters and writes random vectors exactly
-    as it does the model's, in the same time, without encoding a million texts first (about an
-    hour and a half on 2 cores). What the values decide (recall, agreement, MAP@5) is not
+    as it does the model's, in the same time, without encoding a million texts first (35–90
+    minutes on 2 cores, by CPU). What the values decide (recall, agreement, MAP@5) is not
     measured on them.
     """
 
     def __init__(self, encoder, *, seed: int) -> None:
         self.name = encoder.name
-        self.precision = "float32"
         self.dimensions = int(encoder.encode(["a text to learn the vectors' width"]).shape[1])
         self._rng = np.random.default_rng(seed)
 

@@ -460,6 +460,8 @@ def _document_vectors(
     n_docs = len(doc_claims)
     if not n_docs:
         return np.zeros((0, 0), dtype=np.float32), np.zeros((0, 16), dtype=np.uint8)
+    if len(texts) != len(doc_of_phrasing):
+        raise SharedIndexError(f"{len(texts)} texts for {len(doc_of_phrasing)} phrasings")
     # A document is a run of phrasings (doc_of_phrasing never decreases): its text is theirs,
     # joined, unless the run is of phrasings kept from `previous` (no text).
     starts = np.flatnonzero(np.diff(doc_of_phrasing, prepend=-1))

@@ -134,6 +134,8 @@ class Command(BaseCommand):
             raise CommandError(f"unknown part(s) {', '.join(sorted(unknown))}")
         if "rescan" in parts and options["claims_file"] is None:
             raise CommandError("--only rescan needs --claims-file (a generate_claims TSV)")
+        if options["synthetic_vectors"] and "dense" not in parts:
+            raise CommandError("--synthetic-vectors is for --only dense")
         if parts & WEB_PARTS:
             benchmark_run(
                 runs=options["runs"], seed=options["seed"], parts=parts & WEB_PARTS, out=out
