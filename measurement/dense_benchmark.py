@@ -140,16 +140,17 @@ def _written_between(encoder, start: datetime, end: datetime):
     )
 
 
-def _synthesize(encoder, folder: Path, seed: int, out: Callable[[str], None]) -> datetime:
+def _synthesize(
+    encoder, folder: Path, start: datetime, seed: int, out: Callable[[str], None]
+) -> datetime:
     """Store a random unit vector for every claim document without a stored one, through a
     build of the index (the documents, digests and chunks a build makes) into a throwaway
-    folder. Returns the database's clock when it ended: the rows written since `start` (the
-    caller's, read before) up to then are the random ones, for the caller to delete."""
+    folder. Returns the database's clock when it ended: the rows written from `start` (the
+    database's clock, read before) up to then are the random ones, for the caller to delete."""
     synthetic = SyntheticEncoder(encoder, seed=seed)
-    start = _database_clock()
     out(
         f"  filling the store with random vectors from {start.isoformat()}: should this run be "
-        "killed, delete them with DELETE FROM claims_encodedtext WHERE encoder = "
+        f"killed, delete them with DELETE FROM {EncodedText._meta.db_table} WHERE encoder = "
         f"'{encoder.name}' AND created_at >= '{start.isoformat()}'"
     )
     started = time.perf_counter()
@@ -311,36 +312,28 @@ def dense_benchmark_run(
         vectors_preload(vectors, encoder.name, out)
     parent = settings.MATCH_INDEX_DIR.parent
     parent.mkdir(parents=True, exist_ok=True)
-    if not synthetic:
-        _check_stored(encoder, rng, out)
-        _measured(
-            encoder,
-            rng,
-            parent,
-            synthetic=False,
-            queries_file=queries_file,
-            qrels_file=qrels_file,
-            out=out,
-        )
-        return
     # Random vectors under the model's name: deleted however the run ends, the fill included
     # (what it stored, a chunk at a time, up to when it stopped).
-    start = _database_clock()
+    start = _database_clock() if synthetic else None
     end = None
     try:
-        scratch = Path(tempfile.mkdtemp(prefix="claimledger-synthetic-", dir=parent))
-        end = _synthesize(encoder, scratch, seed, out)
+        if synthetic:
+            scratch = Path(tempfile.mkdtemp(prefix="claimledger-synthetic-", dir=parent))
+            end = _synthesize(encoder, scratch, start, seed, out)
+        else:
+            _check_stored(encoder, rng, out)
         _measured(
             encoder,
             rng,
             parent,
-            synthetic=True,
+            synthetic=synthetic,
             queries_file=queries_file,
             qrels_file=qrels_file,
             out=out,
         )
     finally:
-        _unsynthesize(encoder, start, end or _database_clock(), out)
+        if start is not None:
+            _unsynthesize(encoder, start, end or _database_clock(), out)
 
 
 def _measured(

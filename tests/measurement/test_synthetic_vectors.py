@@ -67,7 +67,7 @@ def test_synthetic_vectors_stand_in_for_every_unencoded_claim_and_leave_no_trace
     lines: list[str] = []
     start = _database_clock()
 
-    end = _synthesize(encoder, tmp_path / "scratch", seed=1, out=lines.append)
+    end = _synthesize(encoder, tmp_path / "scratch", start, seed=1, out=lines.append)
 
     assert EncodedText.objects.count() == len(TEXTS)
     assert "delete them with DELETE FROM claims_encodedtext" in lines[0]
